@@ -1,0 +1,1 @@
+"""Orchestration only: the Prefect flows, serving, and the command line that starts them."""

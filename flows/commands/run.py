@@ -1,0 +1,85 @@
+"""`run` and `aggregate`: start the Prefect flows under the study's lock."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Annotated, Any
+
+import typer
+
+from flows.cli import StudyOption, app, fail_cleanly, open_and_check, out, prefect_session
+from tasks.core.errors import InputError
+from tasks.core.ids import check_respondent_id
+from tasks.core.lock import study_lock
+from tasks.core.roster import respondent_ids
+from tasks.core.study import STAGES
+
+WaitOption = Annotated[
+    float, typer.Option("--wait", help="Seconds to wait for another run on this study to finish.")
+]
+
+
+@app.command()
+@fail_cleanly
+def run(
+    study_dir: StudyOption = ".",  # type: ignore[assignment]
+    respondent: Annotated[
+        list[str] | None, typer.Option("--respondent", "-r", help="Only these respondents (repeatable).")
+    ] = None,
+    until: Annotated[str, typer.Option(help=f"Stop after this stage: {', '.join(STAGES)}.")] = "aggregation",
+    force: Annotated[bool, typer.Option(help="Redo the work even where inputs are unchanged.")] = False,
+    wait: WaitOption = 30.0,
+) -> None:
+    """Run the pipeline over the study; unchanged work is skipped."""
+    study = open_and_check(study_dir)
+    if until not in STAGES:
+        raise InputError(f"--until: unknown stage {until!r}; use one of {', '.join(STAGES)}")
+    ids = _selected(study, respondent)
+    with study_lock(study, wait), prefect_session(study.root):
+        from flows.study import study_pipeline
+
+        results = study_pipeline(str(study.root), ids, until, force)
+    print_summary(results)
+
+
+@app.command()
+@fail_cleanly
+def aggregate(
+    study_dir: StudyOption = ".",  # type: ignore[assignment]
+    force: Annotated[bool, typer.Option(help="Redo the work even where codings are unchanged.")] = False,
+    wait: WaitOption = 30.0,
+) -> None:
+    """Rerun axial coding, selective coding and aggregation from the current codings."""
+    study = open_and_check(study_dir)
+    with study_lock(study, wait), prefect_session(study.root):
+        from flows.study import aggregate_pipeline
+
+        results = aggregate_pipeline(str(study.root), force)
+    print_summary(results)
+
+
+def _selected(study: Any, respondent: list[str] | None) -> list[str] | None:
+    if not respondent:
+        return None
+    known = set(respondent_ids(study))
+    ids = [check_respondent_id(value, "--respondent") for value in respondent]
+    unknown = [rid for rid in ids if rid not in known]
+    if unknown:
+        raise InputError(f"--respondent: {unknown[0]} is not in the recruitment log; check the id")
+    return ids
+
+
+def print_summary(results: list[dict[str, Any]]) -> None:
+    """One line per stage: how many ran, were reused, and ended in each status."""
+    by_stage: dict[str, Counter[str]] = {}
+    for result in results:
+        counter = by_stage.setdefault(result["stage"], Counter())
+        counter["ran" if result["ran"] else "skipped"] += 1
+        counter[result["status"]] += 1
+    for stage in STAGES:
+        if stage not in by_stage:
+            continue
+        counter = by_stage[stage]
+        statuses = ", ".join(f"{counter[s]} {s}" for s in ("done", "waiting", "excluded", "failed", "blocked") if counter[s])
+        out.print(f"{stage:<17} ran {counter['ran']:>3}, skipped {counter['skipped']:>3}   {statuses}", highlight=False)
+    out.print("See where everyone stands: interview-study status", highlight=False)

@@ -1,0 +1,66 @@
+"""The study flows: they read like the study protocol and hold no logic of their own."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+from prefect import flow
+from prefect.context import SettingsContext
+from prefect.futures import wait
+
+from flows.stages import open_study, respondent_stage, save_hashes, stage_report, study_stage
+from tasks.core.roster import respondent_ids
+from tasks.core.study import RESPONDENT_STAGES, STAGES, STUDY_STAGES
+
+
+@flow(name="interview-study", flow_run_name="study-run", persist_result=False, validate_parameters=True)
+def study_pipeline(
+    study_dir: str,
+    respondents: list[str] | None = None,
+    until: str = "aggregation",
+    force: bool = False,
+) -> list[dict[str, Any]]:
+    """Move every respondent of the study through the stages; one respondent's failure stops no other."""
+    study = open_study(study_dir, fresh=True)
+    ids = respondents or respondent_ids(study)
+    stages = STAGES[: STAGES.index(until) + 1]
+    chains = [_respondent_chain(study_dir, rid, stages, force) for rid in ids]
+    reports = [stage_report.submit(study_dir, stage, force) for stage in ("recruitment", "consent")]
+    wait([future for chain in chains for future in chain] + reports)
+    results = [future.result() for chain in chains for future in chain]
+    results += [future.result() for future in reports]
+    results += _study_stages(study_dir, [s for s in stages if s in STUDY_STAGES], force, open_study(study_dir, fresh=True))
+    save_hashes(study_dir)
+    return results
+
+
+@flow(name="interview-study-aggregate", flow_run_name="aggregate", persist_result=False)
+def aggregate_pipeline(study_dir: str, force: bool = False) -> list[dict[str, Any]]:
+    """Rerun axial coding, selective coding and aggregation from the current codings only."""
+    results = _study_stages(study_dir, list(STUDY_STAGES), force, open_study(study_dir, fresh=True))
+    save_hashes(study_dir)
+    return results
+
+
+def _respondent_chain(study_dir: str, rid: str, stages: tuple[str, ...], force: bool) -> list[Any]:
+    futures: list[Any] = []
+    for stage in (s for s in stages if s in RESPONDENT_STAGES):
+        futures.append(respondent_stage.submit(study_dir, stage, rid, force, wait_for=futures[-1:]))
+    return futures
+
+
+def _study_stages(study_dir: str, stages: list[str], force: bool, _study: Any) -> list[dict[str, Any]]:
+    return [study_stage(study_dir, stage, force) for stage in stages]
+
+
+@contextlib.contextmanager
+def without_heartbeat() -> Iterator[None]:
+    """Prefect's per-flow heartbeat thread costs ~1 s per flow call; runs here are short and local."""
+    context = SettingsContext.get()
+    assert context is not None
+    settings = context.settings
+    quiet = settings.model_copy(update={"flows": settings.flows.model_copy(update={"heartbeat_frequency": None})})
+    with SettingsContext(profile=context.profile, settings=quiet):
+        yield

@@ -1,0 +1,1 @@
+"""Stage modules of the interview study pipeline: one module per stage, plain functions inside."""

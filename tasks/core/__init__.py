@@ -1,0 +1,1 @@
+"""The small core shared by every stage: errors, ids, safe files, config, the study folder, status."""

@@ -1,0 +1,263 @@
+"""The three YAML files of a study, loaded into typed models; errors name the file and key path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from tasks.core.errors import ConfigError
+
+CHANNELS = ("linkedin", "network", "municipality_email", "other")
+MODES = ("online", "in_person")
+SIZES = ("small", "medium", "large")
+ENUMS: dict[str, tuple[str, ...]] = {
+    "channel": CHANNELS,
+    "interview_mode": MODES,
+    "municipality_size": SIZES,
+}
+ATTRIBUTES = ("channel", "interview_mode", "municipality_size", "role")
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StudySection(Model):
+    title: str
+    language: str = "nl"
+    output_dir: str = "out"
+
+    @field_validator("output_dir")
+    @classmethod
+    def _relative(cls, value: str) -> str:
+        if Path(value).is_absolute() or ".." in Path(value).parts or not value.strip():
+            raise ValueError("must be a folder inside the study folder, such as 'out'")
+        return value
+
+
+class RecruitmentSection(Model):
+    roles: list[str] | None = None
+    personal_columns: list[str] = ["name", "email", "organisation"]
+    keep_columns: list[str] = []
+
+
+class SamplingSection(Model):
+    targets: dict[str, dict[str, Annotated[int, Field(ge=0)]]] = {}
+
+
+class TranscriptionSection(Model):
+    engine: Literal["faster-whisper", "openai-whisper"] = "faster-whisper"
+    model: str = "base"
+    language: str | None = None
+    beam_size: Annotated[int, Field(ge=1, le=10)] = 5
+    compute_type: Literal["auto", "int8", "float16", "float32"] = "int8"
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    initial_prompt: str | None = None
+    temperatures: list[Annotated[float, Field(ge=0.0, le=1.0)]] = [0.0, 0.2, 0.4]
+    vad: bool = True
+    min_silence_ms: Annotated[int, Field(ge=100)] = 500
+
+
+class ReviewSection(Model):
+    cover_text: str = ""
+    respond_within_days: Annotated[int, Field(ge=1)] = 14
+    delete_recording_on_withdrawal: bool = False
+
+
+class CodingSection(Model):
+    accept_suggestions: bool = False
+
+
+class AggregationSection(Model):
+    attributes: list[str] = ["municipality_size", "role", "interview_mode"]
+    quotes_per_code: Annotated[int, Field(ge=0)] = 3
+
+
+class PrivacySection(Model):
+    anonymize_all: bool = False
+
+
+class StudyConfig(Model):
+    study: StudySection
+    recruitment: RecruitmentSection = RecruitmentSection()
+    sampling: SamplingSection = SamplingSection()
+    transcription: TranscriptionSection = TranscriptionSection()
+    review: ReviewSection = ReviewSection()
+    coding: CodingSection = CodingSection()
+    aggregation: AggregationSection = AggregationSection()
+    privacy: PrivacySection = PrivacySection()
+
+    @model_validator(mode="after")
+    def _targets_known(self) -> StudyConfig:
+        for attribute, values in self.sampling.targets.items():
+            if attribute not in ATTRIBUTES:
+                raise _KeyedError(
+                    ("sampling", "targets", attribute),
+                    f"unknown attribute; use one of {', '.join(ATTRIBUTES)}",
+                )
+            allowed = self.allowed_values(attribute)
+            for value in values:
+                if allowed is not None and value not in allowed:
+                    raise _KeyedError(
+                        ("sampling", "targets", attribute, value),
+                        f"unknown value; use one of {', '.join(allowed)}",
+                    )
+        for index, attribute in enumerate(self.aggregation.attributes):
+            if attribute not in ATTRIBUTES and attribute not in self.recruitment.keep_columns:
+                raise _KeyedError(
+                    ("aggregation", "attributes", str(index)),
+                    f"unknown attribute {attribute!r}; use one of {', '.join(ATTRIBUTES)} "
+                    "or a column listed in recruitment.keep_columns",
+                )
+        return self
+
+    def allowed_values(self, attribute: str) -> tuple[str, ...] | None:
+        if attribute == "role":
+            return tuple(self.recruitment.roles) if self.recruitment.roles else None
+        return ENUMS.get(attribute)
+
+
+class Code(Model):
+    id: str
+    name: str
+    definition: str
+    keywords: list[str] = []
+    examples: list[str] = []
+
+
+class Category(Model):
+    id: str
+    name: str
+    definition: str = ""
+    codes: list[Code]
+
+
+class Relation(Model):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    source: str = Field(alias="from")
+    target: str = Field(alias="to")
+    type: str = "relates_to"
+    note: str = ""
+
+
+class Codebook(Model):
+    categories: list[Category]
+    relations: list[Relation] = []
+    core_category: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Codebook:
+        seen: dict[str, str] = {}
+        for ci, category in enumerate(self.categories):
+            _claim(seen, category.id, ("categories", str(ci), "id"))
+            for ki, code in enumerate(category.codes):
+                _claim(seen, code.id, ("categories", str(ci), "codes", str(ki), "id"))
+        for ri, relation in enumerate(self.relations):
+            for end, value in (("from", relation.source), ("to", relation.target)):
+                if value not in seen:
+                    raise _KeyedError(("relations", str(ri), end), f"unknown code or category {value!r}")
+        if self.core_category is not None and self.core_category not in {c.id for c in self.categories}:
+            raise _KeyedError(("core_category",), f"unknown category {self.core_category!r}")
+        return self
+
+    def codes(self) -> list[tuple[Category, Code]]:
+        return [(category, code) for category in self.categories for code in category.codes]
+
+    def code_ids(self) -> dict[str, Code]:
+        return {code.id: code for _, code in self.codes()}
+
+    def category_of(self) -> dict[str, str]:
+        return {code.id: category.id for category, code in self.codes()}
+
+
+class Question(Model):
+    id: str
+    topic: str
+    phase: Literal["before", "now"]
+    text: str
+    follows: str | None = None
+
+
+class InterviewGuide(Model):
+    topics: dict[str, str] = {}
+    questions: list[Question]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> InterviewGuide:
+        seen: dict[str, str] = {}
+        for qi, question in enumerate(self.questions):
+            _claim(seen, question.id, ("questions", str(qi), "id"))
+            if self.topics and question.topic not in self.topics:
+                raise _KeyedError(("questions", str(qi), "topic"), f"unknown topic {question.topic!r}")
+        for qi, question in enumerate(self.questions):
+            if question.follows is not None and question.follows not in seen:
+                raise _KeyedError(("questions", str(qi), "follows"), f"unknown question {question.follows!r}")
+        return self
+
+
+class _KeyedError(ValueError):
+    """A validation error that knows its key path (pydantic only knows the model's)."""
+
+    def __init__(self, path: tuple[str, ...], message: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.message = message
+
+
+def _claim(seen: dict[str, str], value: str, path: tuple[str, ...]) -> None:
+    if value in seen:
+        raise _KeyedError(path, f"duplicate id {value!r} (also at {seen[value]})")
+    seen[value] = ".".join(path)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_model(path: Path, model: type[M], label: str) -> M:
+    """Read one YAML file into `model`; every problem becomes a ConfigError naming `label` and key."""
+    if not path.is_file():
+        raise ConfigError(f"{label}: file not found; run 'interview-study init' or create it")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{label}: not UTF-8 text; save it as UTF-8") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f" line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or "invalid YAML"
+        raise ConfigError(f"{label}{line}: {problem}; fix the YAML syntax") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{label}: expected a mapping of keys at the top level")
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(_describe(label, error)) from None
+
+
+def _describe(label: str, error: ValidationError) -> str:
+    first = error.errors()[0]
+    context = first.get("ctx", {}) or {}
+    inner = context.get("error")
+    if isinstance(inner, _KeyedError):
+        loc = [str(part) for part in first["loc"]] + list(inner.path)
+        return f"{label}: {'.'.join(loc)}: {inner.message}"
+    loc_parts = [str(part) for part in first["loc"]]
+    key = ".".join(loc_parts) or "(top level)"
+    kind = first["type"]
+    if kind == "extra_forbidden":
+        message = "unknown key; remove it or check its spelling"
+    elif kind == "missing":
+        message = "required key is missing"
+    else:
+        message = _short(first["msg"], first.get("input"))
+    return f"{label}: {key}: {message}"
+
+
+def _short(message: str, given: Any) -> str:
+    message = message.removeprefix("Value error, ")
+    if isinstance(given, (str, int, float, bool)) and len(str(given)) <= 40:
+        return f"{message} (got {given!r})"
+    return message

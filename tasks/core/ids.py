@@ -1,0 +1,47 @@
+"""Respondent and segment identifiers, checked before they can reach a file path."""
+
+from __future__ import annotations
+
+import re
+
+from tasks.core.errors import InputError
+
+RESPONDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
+SEGMENT_ID = re.compile(r"(?P<respondent>[A-Za-z0-9][A-Za-z0-9_-]{0,31})-(?P<number>[0-9]{4})")
+
+
+def is_respondent_id(value: str) -> bool:
+    return RESPONDENT_ID.fullmatch(value) is not None
+
+
+def check_respondent_id(value: object, where: str = "respondent id") -> str:
+    """Return `value` as a respondent id, or raise naming `where` and the rule.
+
+    The offending value is shown only when it is short and could be an id (it may otherwise be
+    a name typed into the wrong column, which must not reach logs).
+    """
+    text = "" if value is None else str(value).strip()
+    if is_respondent_id(text):
+        return text
+    if not text:
+        problem = "is empty"
+    elif len(text) > 32:
+        problem = f"is {len(text)} characters long (at most 32)"
+    elif re.fullmatch(r"[\x21-\x7e]{1,32}", text) and " " not in text:
+        problem = f"{text!r} is not an id"
+    else:
+        problem = "is not an id"
+    raise InputError(
+        f"{where}: respondent id {problem}; use letters, digits, '-' or '_' "
+        "(start with a letter or digit, at most 32 characters)"
+    )
+
+
+def segment_id(respondent_id: str, number: int) -> str:
+    return f"{respondent_id}-{number:04d}"
+
+
+def segment_respondent(value: str) -> str | None:
+    """The respondent id a segment id belongs to, or None when it is not a segment id."""
+    match = SEGMENT_ID.fullmatch(value.strip())
+    return match.group("respondent") if match else None
