@@ -48,6 +48,7 @@ class ConsentLog:
     raw: dict[str, dict[str, str]] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     row_errors: list[str] = field(default_factory=list)
+    row_numbers: dict[str, int] = field(default_factory=dict)
 
 
 def read_consents(study: Study) -> ConsentLog:
@@ -69,6 +70,7 @@ def read_consents(study: Study) -> ConsentLog:
                 log.errors[rid] = f"{where(label, row.number, 'respondent_id')}: {rid} appears twice; keep one row"
                 continue
             log.raw[rid] = {name: row.get(name) for name in REQUIRED}
+            log.row_numbers[rid] = row.number
             try:
                 log.consents[rid] = _validate(label, row, rid)
             except StudyError as error:
@@ -92,6 +94,20 @@ def _validate(label: str, row: Row, rid: str) -> Consent:
     if consent.withdrawn_on and consent.consent_on and consent.withdrawn_on < consent.consent_on:
         raise InputError(f"{where(label, n, 'withdrawn_on')}: before consent_on; check both dates")
     return consent
+
+
+def row_problems(study: Study, known: set[str]) -> list[str]:
+    """Rows that belong to no respondent: bad ids, and ids not in the recruitment log."""
+    if not study.consent_file.is_file():
+        return []
+    log = read_consents(study)
+    unknown = [
+        f"{where(log.label, number, 'respondent_id')}: {rid} is not a respondent in the recruitment log; "
+        "add them there or remove the row"
+        for rid, number in log.row_numbers.items()
+        if rid not in known
+    ]
+    return log.row_errors + unknown
 
 
 def consent_of(study: Study, respondent_id: str) -> Consent | None:

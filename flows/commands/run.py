@@ -7,11 +7,11 @@ from typing import Annotated, Any
 
 import typer
 
-from flows.cli import StudyOption, app, fail_cleanly, open_and_check, out, prefect_session
+from flows.cli import StudyOption, app, err, fail_cleanly, open_and_check, out, prefect_session
 from tasks.core.errors import InputError
 from tasks.core.ids import check_respondent_id
 from tasks.core.lock import study_lock
-from tasks.core.roster import respondent_ids
+from tasks.core.roster import problems, respondent_ids
 from tasks.core.study import STAGES
 
 WaitOption = Annotated[
@@ -40,6 +40,8 @@ def run(
 
         results = study_pipeline(str(study.root), ids, until, force)
     print_summary(results)
+    for line in problems(study):
+        err.print(f"warning: {line}", markup=False, highlight=False)
 
 
 @app.command()

@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from flows.cli import StudyOption, app, fail_cleanly, out
+from flows.cli import StudyOption, app, err, fail_cleanly, out
 from tasks.core.errors import InputError
+from tasks.core.roster import problems
 from tasks.core.study import STAGES, Study
 
 STYLE = {
@@ -39,6 +40,8 @@ def status(
         raise InputError(f"--stage: unknown stage {stage!r}; use one of {', '.join(STAGES)}")
     study = Study.at(study_dir)
     rows = approved_rows(study) if approved else study_status(study, stage)
+    for line in problems(study):
+        err.print(f"warning: {line}", markup=False, highlight=False)
     if fmt != "table":
         out.print(render(rows, fmt), end="" if fmt == "csv" else "\n", markup=False, highlight=False)
         return

@@ -24,16 +24,15 @@ def check_respondent_id(value: object, where: str = "respondent id") -> str:
     if is_respondent_id(text):
         return text
     if not text:
-        problem = "is empty"
+        problem = "the respondent id is empty"
     elif len(text) > 32:
-        problem = f"is {len(text)} characters long (at most 32)"
-    elif re.fullmatch(r"[\x21-\x7e]{1,32}", text) and " " not in text:
-        problem = f"{text!r} is not an id"
+        problem = f"the respondent id is {len(text)} characters long (at most 32)"
+    elif re.fullmatch(r"[\x21-\x7e]{1,32}", text):
+        problem = f"{text!r} is not a respondent id"
     else:
-        problem = "is not an id"
+        problem = "the value is not a respondent id"
     raise InputError(
-        f"{where}: respondent id {problem}; use letters, digits, '-' or '_' "
-        "(start with a letter or digit, at most 32 characters)"
+        f"{where}: {problem}; use letters, digits, '-' or '_' (start with a letter or digit, at most 32 characters)"
     )
 
 

@@ -177,7 +177,7 @@ def _gate(study: Study, stage_name: str, respondent_id: str) -> Manifest | None:
     if earlier.status == "done":
         return None
     status: Status = "excluded" if earlier.status == "excluded" else "blocked"
-    detail = earlier.detail if status == "excluded" else f"{earlier.stage} is {earlier.status}"
+    detail = earlier.detail if status == "excluded" else f"{earlier.stage} is not done ({earlier.status})"
     return Manifest(stage_name, respondent_id, status, detail, "")
 
 
@@ -198,7 +198,7 @@ def _derive(study: Study, stage_name: str, rid: str, previous: StageStatus | Non
     if previous is not None and previous.status == "excluded":
         return StageStatus(rid, stage_name, "excluded", previous.detail)
     if previous is not None and previous.status != "done":
-        return StageStatus(rid, stage_name, "blocked", f"{previous.stage} is {previous.status}")
+        return StageStatus(rid, stage_name, "blocked", f"{previous.stage} is not done ({previous.status})")
     stage = implementation(stage_name)
     if stage is None:
         return StageStatus(rid, stage_name, "blocked", "this stage is not available in this version")
@@ -233,7 +233,7 @@ def study_statuses(study: Study, rid: str, last: StageStatus, eligible: list[str
         if previous.status == "excluded":
             current = StageStatus(rid, stage_name, "excluded", previous.detail)
         elif previous.status != "done":
-            current = StageStatus(rid, stage_name, "blocked", f"{previous.stage} is {previous.status}")
+            current = StageStatus(rid, stage_name, "blocked", f"{previous.stage} is not done ({previous.status})")
         else:
             current = _derive_study(study, stage_name, rid, eligible, fresh)
         statuses.append(current)
