@@ -9,6 +9,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from tasks.core.errors import ConfigError
+from tasks.core.relations import relation_problem
 
 CHANNELS = ("linkedin", "network", "municipality_email", "other")
 MODES = ("online", "in_person")
@@ -155,10 +156,17 @@ class Codebook(Model):
             _claim(seen, category.id, ("categories", str(ci), "id"))
             for ki, code in enumerate(category.codes):
                 _claim(seen, code.id, ("categories", str(ci), "codes", str(ki), "id"))
+                for wi, word in enumerate(code.keywords):
+                    if not word.strip():
+                        path = ("categories", str(ci), "codes", str(ki), "keywords", str(wi))
+                        raise _KeyedError(path, "empty keyword; remove it")
         for ri, relation in enumerate(self.relations):
             for end, value in (("from", relation.source), ("to", relation.target)):
                 if value not in seen:
                     raise _KeyedError(("relations", str(ri), end), f"unknown code or category {value!r}")
+        problem = relation_problem([(r.source, r.target, r.type) for r in self.relations])
+        if problem is not None:
+            raise _KeyedError(("relations", str(problem[0])), problem[1])
         if self.core_category is not None and self.core_category not in {c.id for c in self.categories}:
             raise _KeyedError(("core_category",), f"unknown category {self.core_category!r}")
         return self

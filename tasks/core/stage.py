@@ -94,6 +94,7 @@ def guarded(study: Study, label: str, work: Any) -> Outcome:
             "failed",
             f"unexpected error ({type(error).__name__}) in {label}; "
             f"see {study.config.study.output_dir}/logs/pipeline.log and report it",
+            meta={"unexpected": True},
         )
 
 
@@ -159,7 +160,8 @@ def _reusable(study: Study, previous: Manifest | None, fp: str) -> bool:
     return (
         previous is not None
         and previous.fingerprint == fp
-        and previous.status in ("done", "waiting", "excluded")
+        and previous.status in ("done", "waiting", "excluded", "failed")
+        and not previous.meta.get("unexpected")  # a crash may be transient: try again
         and outputs_intact(study, previous)
     )
 
