@@ -19,6 +19,8 @@ _lock = threading.Lock()
 def open_study(study_dir: str, fresh: bool = False) -> Study:
     """One Study object per run and process, so the tables are parsed once, not once per task."""
     with _lock:
+        if fresh and study_dir in _studies:
+            hash_cache(_studies[study_dir]).save()
         if fresh or study_dir not in _studies:
             _studies[study_dir] = Study.at(Path(study_dir))
         return _studies[study_dir]

@@ -10,6 +10,7 @@ from prefect import flow
 from prefect.context import SettingsContext
 from prefect.futures import wait
 
+from flows.artifacts import publish_artifacts
 from flows.stages import open_study, respondent_stage, save_hashes, stage_report, study_stage
 from tasks.core.roster import respondent_ids
 from tasks.core.study import RESPONDENT_STAGES, STAGES, STUDY_STAGES
@@ -31,16 +32,20 @@ def study_pipeline(
     wait([future for chain in chains for future in chain] + reports)
     results = [future.result() for chain in chains for future in chain]
     results += [future.result() for future in reports]
-    results += _study_stages(study_dir, [s for s in stages if s in STUDY_STAGES], force, open_study(study_dir, fresh=True))
+    open_study(study_dir, fresh=True)  # the study stages see what the respondent stages wrote
+    results += _study_stages(study_dir, [s for s in stages if s in STUDY_STAGES], force)
     save_hashes(study_dir)
+    publish_artifacts(study_dir, results)
     return results
 
 
 @flow(name="interview-study-aggregate", flow_run_name="aggregate", persist_result=False)
 def aggregate_pipeline(study_dir: str, force: bool = False) -> list[dict[str, Any]]:
     """Rerun axial coding, selective coding and aggregation from the current codings only."""
-    results = _study_stages(study_dir, list(STUDY_STAGES), force, open_study(study_dir, fresh=True))
+    open_study(study_dir, fresh=True)
+    results = _study_stages(study_dir, list(STUDY_STAGES), force)
     save_hashes(study_dir)
+    publish_artifacts(study_dir, results)
     return results
 
 
@@ -51,7 +56,7 @@ def _respondent_chain(study_dir: str, rid: str, stages: tuple[str, ...], force: 
     return futures
 
 
-def _study_stages(study_dir: str, stages: list[str], force: bool, _study: Any) -> list[dict[str, Any]]:
+def _study_stages(study_dir: str, stages: list[str], force: bool) -> list[dict[str, Any]]:
     return [study_stage(study_dir, stage, force) for stage in stages]
 
 
