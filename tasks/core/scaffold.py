@@ -17,6 +17,8 @@ FOLDERS = ("audio", "review/returned", "codings")
 GITIGNORE = """# outputs and orchestration state: derived, may hold personal data, never committed
 /out/
 /.prefect/
+# the key that reverses pseudonymisation holds names: keep it as safe as recruitment.csv
+/pseudonymisation_key.csv
 # inputs with personal data: keep them out of version control unless your protocol allows it
 # /audio/
 # /recruitment.csv

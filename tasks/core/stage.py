@@ -212,7 +212,10 @@ def _derive(study: Study, stage_name: str, rid: str, previous: StageStatus | Non
         return StageStatus(rid, stage_name, "failed", fp.detail)
     if manifest.fingerprint != fp:
         return StageStatus(rid, stage_name, "pending", "inputs changed since the last run")
-    return StageStatus(rid, stage_name, manifest.status, manifest.detail)
+    # optional: a stage may word its stored detail for today (e.g. "sent 2024-03-20 (12 days ago)")
+    live = getattr(stage, "live_detail", None)
+    detail = live(study, rid, manifest) if callable(live) else manifest.detail
+    return StageStatus(rid, stage_name, manifest.status, detail)
 
 
 def eligible_respondents(study: Study) -> list[str]:

@@ -1,0 +1,30 @@
+"""The segment texts that leave the study in an export: pseudonymised where consent or the study asks."""
+
+from __future__ import annotations
+
+from tasks.core.study import Study
+from tasks.core.transcripts import Transcript
+
+
+def needs_pseudonyms(study: Study, rid: str) -> bool:
+    """True when the respondent asked for anonymity or the study pseudonymises everyone."""
+    from tasks.consent import consent_of
+
+    if study.config.privacy.anonymize_all:
+        return True
+    consent = consent_of(study, rid)
+    return bool(consent is not None and consent.anonymize)
+
+
+def export_texts(study: Study, transcript: Transcript) -> list[str]:
+    """The segment texts as they may leave the study.
+
+    Respondents who asked for anonymity (or all, with `privacy.anonymize_all`) are pseudonymised
+    fully; for the others the values of recruitment.csv's personal columns are still replaced,
+    because those never leave that file.
+    """
+    from tasks.pseudonymise import pseudonymise, strip_personal
+
+    rid = transcript.respondent_id
+    replace = pseudonymise if needs_pseudonyms(study, rid) else strip_personal
+    return [replace(study, rid, segment.text) for segment in transcript.segments]

@@ -1,0 +1,1 @@
+"""Parts of the review stage (the member check): decisions, the review document, the import."""
