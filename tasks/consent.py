@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from tasks.core.errors import InputError, StudyError, where
 from tasks.core.files import atomic_path
@@ -14,6 +12,9 @@ from tasks.core.ids import check_respondent_id
 from tasks.core.manifest import Outcome
 from tasks.core.study import Study
 from tasks.core.tables import Row, parse_date, parse_yes_no, read_table
+
+if TYPE_CHECKING:  # pandas costs ~0.5 s to import; status never needs it
+    import pandas as pd
 
 REQUIRED = ("respondent_id", "consent_on", "recording", "transcription", "quotes", "anonymize", "withdrawn_on")
 PERMISSIONS = ("recording", "transcription", "quotes", "anonymize")
@@ -200,6 +201,8 @@ class ConsentReport:
                     **{name: _yes_no(getattr(consent, name) if consent else None) for name in PERMISSIONS},
                 }
             )
+        import pandas as pd
+
         frame = pd.DataFrame(records, columns=["respondent_id", "state", "consent_on", *PERMISSIONS])
         path = study.stage_dir("consent") / "consent.csv"
         with atomic_path(path) as tmp:

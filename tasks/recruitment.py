@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from tasks.core.errors import InputError, StudyError, where
 from tasks.core.files import atomic_path, write_text
@@ -19,6 +17,9 @@ from tasks.core.manifest import Outcome
 from tasks.core.study import Study
 from tasks.core.tables import Row, parse_choice, parse_date, parse_yes_no, read_table
 from tasks.core.config import CHANNELS, MODES, SIZES
+
+if TYPE_CHECKING:  # pandas costs ~0.5 s to import; status never needs it
+    import pandas as pd
 
 REQUIRED = (
     "respondent_id",
@@ -219,6 +220,8 @@ def log_frame(study: Study, recruits: list[Recruit]) -> pd.DataFrame:
         for r in recruits
     ]
     columns = [*REQUIRED, *keep, "interviewed"]
+    import pandas as pd
+
     return pd.DataFrame.from_records(records, columns=columns)
 
 
@@ -243,11 +246,15 @@ def sampling_report(study: Study, frame: pd.DataFrame) -> pd.DataFrame:
                     "difference": "" if plan is None else got - plan,
                 }
             )
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=["attribute", "value", "planned", "achieved", "difference"])
 
 
 def channel_report(frame: pd.DataFrame) -> pd.DataFrame:
     """Contacts, responses, interviews and response rate per recruitment channel."""
+    import pandas as pd
+
     grouped = frame.assign(responded_=frame["responded"] == "yes").groupby("channel", sort=True)
     report = pd.DataFrame(
         {
