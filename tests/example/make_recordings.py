@@ -4,18 +4,22 @@
     .venv/bin/python tests/example/make_recordings.py R06        # one respondent
     .venv/bin/python tests/example/make_recordings.py --check    # only check the existing recordings
 
-Each utterance is spoken by espeak-ng (Debian package; Dutch voice, a different voice variant and
-pitch for interviewer and respondent), resampled by sox to 16 kHz mono, and joined with 1.5 s of
-silence between utterances (0.5 s before the first and after the last), so that voice-activity
-detection finds exactly one speech chunk per utterance. The result is encoded as Opus in an Ogg
-container with PyAV (libopus, bundled in the av wheel). The check decodes each recording with PyAV
-and runs faster-whisper's Silero VAD with min_silence_duration_ms=500, as the transcription stage
-does, and asserts one chunk per utterance, each inside its own utterance's time span.
+Each utterance is spoken by espeak-ng (Debian package) with a Dutch voice: the interviewer always
+nl+m3 at a low pitch, the respondent the voice named in the dialogue at a higher pitch (espeak's
+female variants came out worst in Whisper base, so respondents use nl, nl+m1, nl+m7 and
+nl+klatt). sox (no dither, so remakes are byte-identical) resamples to 16 kHz mono, and the
+utterances are joined with 1.5 s of silence (0.5 s before the first and after the last) so that
+voice-activity detection finds exactly one speech chunk per utterance. The result is encoded as
+Opus in an Ogg container with PyAV (libopus, bundled in the av wheel), bit-exact. The check decodes
+each recording with PyAV and runs faster-whisper's Silero VAD with min_silence_duration_ms=500,
+once with faster-whisper's other defaults and once with the transcription stage's options, and
+asserts one chunk per utterance, each inside its own utterance's time span (after a remake).
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
 import sys
 import tempfile
@@ -27,7 +31,7 @@ import av
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from tests.example.interviews import PLAN, Dialogue, load_all, plan_csv, plan_problems, plan_rows  # noqa: E402
+from tests.example.interviews import PLAN, Dialogue, load_all, plan_csv, plan_problems, plan_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 AUDIO = ROOT / "audio"
@@ -35,8 +39,8 @@ RATE = 16000
 GAP_S = 1.5
 EDGE_S = 0.5
 SPEED = 165  # words per minute
-INTERVIEWER = ("nl+m3", 38)  # espeak-ng voice and pitch (0-99)
-RESPONDENT_PITCH = 62
+INTERVIEWER = ("nl+m3", 35)  # espeak-ng voice and pitch (0-99)
+RESPONDENT_PITCH = 55
 BIT_RATE = 24000
 MIN_SILENCE_MS = 500
 DURATION_S = (30.0, 90.0)
@@ -49,13 +53,23 @@ class Span:
     end: float
 
 
+def spoken(text: str) -> str:
+    """The text as espeak-ng reads it: sentence breaks inside an utterance become commas, because
+    espeak pauses up to 0.45 s at a full stop, too close to the 0.5 s that splits segments."""
+    return re.sub(r"[.!?;:]\s+", ", ", text.strip())
+
+
 def speak(text: str, voice: str, pitch: int, workdir: Path) -> np.ndarray:
     """One utterance as 16 kHz mono int16 samples."""
     raw, resampled = workdir / "raw.wav", workdir / "utt.wav"
     subprocess.run(
-        ["espeak-ng", "-v", voice, "-s", str(SPEED), "-p", str(pitch), "-w", str(raw), text], check=True
+        ["espeak-ng", "-v", voice, "-s", str(SPEED), "-p", str(pitch), "-w", str(raw), spoken(text)],
+        check=True,
     )
-    subprocess.run(["sox", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(resampled)], check=True)
+    subprocess.run(
+        ["sox", "-D", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(resampled), "norm", "-3"],
+        check=True,
+    )
     with wave.open(str(resampled), "rb") as handle:
         return np.frombuffer(handle.readframes(handle.getnframes()), dtype=np.int16)
 
@@ -84,9 +98,11 @@ def synthesise(dialogue: Dialogue, workdir: Path) -> tuple[np.ndarray, list[Span
 def encode_opus(samples: np.ndarray, target: Path) -> None:
     """Samples (16 kHz mono int16) -> Opus in Ogg, written to a temporary file, then renamed."""
     tmp = target.with_suffix(".tmp.ogg")
-    with av.open(str(tmp), "w", format="ogg") as container:
+    # bit-exact: no random Ogg serial number or encoder string, so a remake gives the same bytes
+    with av.open(str(tmp), "w", format="ogg", options={"fflags": "+bitexact"}) as container:
         stream = container.add_stream("libopus", rate=RATE, layout="mono")
         stream.bit_rate = BIT_RATE
+        stream.codec_context.flags |= av.codec.context.Flags.bitexact
         frame_size = stream.codec_context.frame_size or 320
         for start in range(0, len(samples), frame_size):
             chunk = samples[start : start + frame_size]
@@ -113,31 +129,47 @@ def decode(path: Path) -> np.ndarray:
     return np.concatenate(pieces).astype(np.float32)
 
 
-def speech_chunks(audio: np.ndarray) -> list[Span]:
+def speech_chunks(audio: np.ndarray, stage_options: bool) -> list[Span]:
+    """VAD chunks with faster-whisper's defaults, or with the transcription stage's options."""
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
-    stamps = get_speech_timestamps(audio, VadOptions(min_silence_duration_ms=MIN_SILENCE_MS))
-    return [Span(s["start"] / RATE, s["end"] / RATE) for s in stamps]
+    if stage_options:  # as tasks/whisper/segments.py: shorter padding, no clicks, 30 s windows
+        options = VadOptions(
+            min_silence_duration_ms=MIN_SILENCE_MS,
+            speech_pad_ms=200,
+            min_speech_duration_ms=250,
+            max_speech_duration_s=30,
+        )
+    else:
+        options = VadOptions(min_silence_duration_ms=MIN_SILENCE_MS)
+    return [Span(s["start"] / RATE, s["end"] / RATE) for s in get_speech_timestamps(audio, options)]
 
 
 def check(dialogue: Dialogue, path: Path, spans: list[Span] | None) -> list[str]:
     """Problems with one recording: duration, and VAD chunks against utterances."""
     audio = decode(path)
     duration = len(audio) / RATE
-    chunks = speech_chunks(audio)
     problems = []
     if not DURATION_S[0] <= duration <= DURATION_S[1]:
         problems.append(f"{path.name}: {duration:.1f} s, outside {DURATION_S[0]:.0f}-{DURATION_S[1]:.0f} s")
     want = len(dialogue.utterances)
-    if len(chunks) != want:
-        problems.append(f"{path.name}: {len(chunks)} speech chunks, {want} utterances")
-    elif spans is not None:
-        for n, (chunk, span) in enumerate(zip(chunks, spans, strict=True), 1):
-            middle = (chunk.start + chunk.end) / 2
-            if not span.start <= middle <= span.end:
-                problems.append(f"{path.name}: chunk {n} ({chunk.start:.1f}-{chunk.end:.1f} s) is not utterance {n}")
-    print(f"{dialogue.respondent_id}: {duration:5.1f} s, {path.stat().st_size / 1024:6.1f} KiB, "
-          f"{len(chunks)} chunks / {want} utterances")
+    found = []
+    for stage_options in (False, True):
+        chunks = speech_chunks(audio, stage_options)
+        found.append(len(chunks))
+        if len(chunks) != want:
+            problems.append(f"{path.name}: {len(chunks)} speech chunks, {want} utterances")
+        elif spans is not None:
+            for n, (chunk, span) in enumerate(zip(chunks, spans, strict=True), 1):
+                middle = (chunk.start + chunk.end) / 2
+                if not span.start <= middle <= span.end:
+                    problems.append(
+                        f"{path.name}: chunk {n} ({chunk.start:.1f}-{chunk.end:.1f} s) is not utterance {n}"
+                    )
+    print(
+        f"{dialogue.respondent_id}: {duration:5.1f} s, {path.stat().st_size / 1024:6.1f} KiB, "
+        f"{found[0]}/{found[1]} chunks (defaults/stage options), {want} utterances"
+    )
     return problems
 
 

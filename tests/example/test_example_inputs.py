@@ -1,0 +1,142 @@
+"""The example study's inputs (repository root) are the thesis study of ../shared/STUDY.md."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tasks.consent import consent_of
+from tasks.core.study import Study
+from tasks.recruitment import read_log
+from tests.example.interviews import PLAN, load_all, plan_csv, plan_problems, plan_rows
+
+ROOT = Path(__file__).resolve().parents[2]
+RESPONDENTS = [f"R{n:02d}" for n in range(1, 14)]
+MARKERS = ("Fictief Persoon", ".fictief@voorbeeld.invalid", "Gemeente Verzin")
+
+
+@pytest.fixture(scope="module")
+def study() -> Study:
+    return Study.at(ROOT)
+
+
+def test_config_files_load(study: Study) -> None:
+    assert study.config.study.language == "nl"
+    assert study.config.sampling.targets == {"municipality_size": {"small": 4, "medium": 4, "large": 5}}
+    assert study.config.aggregation.attributes == ["municipality_size", "role", "interview_mode"]
+    assert "{due_date}" in study.config.review.cover_text
+    assert study.config.recruitment.roles == [
+        "informatieregisseur",
+        "adviseur_informatievoorziening",
+        "allround",
+        "jeugd",
+        "wmo",
+        "participatie",
+    ]
+
+
+def test_codebook_has_the_six_categories_and_27_codes(study: Study) -> None:
+    codebook = study.codebook
+    assert [len(c.codes) for c in codebook.categories] == [6, 9, 3, 4, 2, 3]
+    assert codebook.core_category == "work_change"
+    for _, code in codebook.codes():
+        assert code.name and code.definition and code.keywords, code.id
+
+
+def test_guide_asks_four_topics_before_and_now(study: Study) -> None:
+    questions = study.guide.questions
+    assert [q.id for q in questions] == [f"q{n}" for n in range(1, 11)]
+    assert [q.phase for q in questions] == ["before"] * 5 + ["now"] * 5
+    assert [q.follows for q in questions[5:]] == ["q1", "q2", "q3", "q4", "q5"]
+    assert [q.topic for q in questions[:5]] == [q.topic for q in questions[5:]]
+
+
+def test_recruitment_matches_chapter_3_2(study: Study) -> None:
+    log = read_log(study)
+    assert not log.errors and not log.row_errors
+    interviewed = [r for r in log.recruits.values() if r.interview_date is not None]
+    assert [r.respondent_id for r in interviewed] == RESPONDENTS
+    assert Counter(r.municipality_size for r in interviewed) == {"large": 11, "medium": 1, "small": 1}
+    assert Counter(r.interview_mode for r in interviewed) == {"online": 12, "in_person": 1}
+    assert Counter(r.role for r in interviewed) == {
+        "allround": 6,
+        "informatieregisseur": 1,
+        "adviseur_informatievoorziening": 1,
+        "jeugd": 1,
+        "wmo": 2,
+        "participatie": 2,
+    }
+    channels = Counter(r.channel for r in interviewed)
+    assert channels.most_common(1)[0] == ("municipality_email", 9)
+    assert len(log.recruits) - len(interviewed) == 12  # contacted, never responded
+
+
+def test_personal_columns_are_fictitious_and_unique() -> None:
+    with (ROOT / "recruitment.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for column, marker in zip(("name", "email", "organisation"), MARKERS, strict=True):
+        values = [row[column] for row in rows]
+        assert len(set(values)) == len(rows)
+        assert all(marker in value for value in values), column
+
+
+def test_everyone_consented_three_asked_for_anonymity(study: Study) -> None:
+    consents = [consent_of(study, rid) for rid in RESPONDENTS]
+    assert all(c is not None and c.state == "consented" for c in consents)
+    assert [c.respondent_id for c in consents if c and c.anonymize] == ["R04", "R09", "R12"]
+    assert [c.respondent_id for c in consents if c and not c.quotes] == ["R09"]
+
+
+def test_reviews_come_after_the_interviews(study: Study) -> None:
+    log = read_log(study)
+    with (ROOT / "reviews.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["respondent_id"] for row in rows] == RESPONDENTS
+    decisions = Counter(row["decision"] for row in rows)
+    assert decisions == {"approved": 9, "approved_with_changes": 4}
+    for row in rows:
+        interview = log.recruits[row["respondent_id"]].interview_date
+        assert interview is not None and dt.date.fromisoformat(row["decided_on"]) > interview
+
+
+def test_dialogues_ask_guide_questions_and_code_answers(study: Study) -> None:
+    guide = {q.id: q.text for q in study.guide.questions}
+    codes = study.codebook.code_ids()
+    dialogues = load_all()
+    assert [d.respondent_id for d in dialogues] == RESPONDENTS
+    for d in dialogues:
+        questions = [u for u in d.utterances if u.speaker == "interviewer"]
+        assert 4 <= len(questions) <= 8, d.respondent_id
+        for u in d.utterances:
+            assert not any(marker.lower() in u.text.lower() for marker in MARKERS)
+            if u.speaker == "interviewer":
+                assert u.question_id in guide and u.text == guide[u.question_id] and not u.codes
+            else:
+                assert u.question_id is None and all(code in codes for code in u.codes)
+
+
+def test_coding_plan_reproduces_the_thesis_counts() -> None:
+    dialogues = load_all()
+    assert plan_problems(plan_rows(dialogues)) == []
+    assert PLAN.read_text(encoding="utf-8") == plan_csv(dialogues)
+    assert [(rid, code) for rid, _, code in plan_rows(dialogues) if code == "granularity"] == [
+        ("R06", "granularity")
+    ]
+
+
+def test_one_recording_per_respondent_at_most_6_mb(study: Study) -> None:
+    paths = [study.audio(rid) for rid in RESPONDENTS]
+    assert all(p is not None and p.suffix == ".ogg" for p in paths)
+    assert sum(p.stat().st_size for p in paths if p) <= 6 * 1024 * 1024
+
+
+@pytest.mark.slow
+def test_recordings_split_into_one_segment_per_utterance() -> None:
+    from tests.example.make_recordings import check
+
+    problems = [p for d in load_all() for p in check(d, ROOT / "audio" / f"{d.respondent_id}.ogg", None)]
+    assert problems == []
