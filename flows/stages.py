@@ -62,5 +62,17 @@ def study_stage(study_dir: str, stage: str, force: bool = False) -> dict[str, An
     return summary(execute_study(open_study(study_dir), stage, force))
 
 
+@task(task_run_name="open_coding-refresh", persist_result=False, cache_policy=None)
+def refresh_open_coding(study_dir: str) -> list[dict[str, Any]]:
+    """Open coding again where a respondent's codings changed (the recoding loop of `aggregate`).
+
+    Only open coding runs (skipped where nothing changed); earlier stages are never started.
+    """
+    from tasks.core.roster import respondent_ids
+
+    study = open_study(study_dir)
+    return [summary(execute_respondent(study, "open_coding", rid)) for rid in respondent_ids(study)]
+
+
 def save_hashes(study_dir: str) -> None:
     hash_cache(open_study(study_dir)).save()

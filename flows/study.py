@@ -11,7 +11,14 @@ from prefect.context import SettingsContext
 from prefect.futures import wait
 
 from flows.artifacts import publish_artifacts
-from flows.stages import open_study, respondent_stage, save_hashes, stage_report, study_stage
+from flows.stages import (
+    open_study,
+    refresh_open_coding,
+    respondent_stage,
+    save_hashes,
+    stage_report,
+    study_stage,
+)
 from tasks.core.roster import respondent_ids
 from tasks.core.study import RESPONDENT_STAGES, STAGES, STUDY_STAGES
 
@@ -43,7 +50,9 @@ def study_pipeline(
 def aggregate_pipeline(study_dir: str, force: bool = False) -> list[dict[str, Any]]:
     """Rerun axial coding, selective coding and aggregation from the current codings only."""
     open_study(study_dir, fresh=True)
-    results = _study_stages(study_dir, list(STUDY_STAGES), force)
+    results = [r for r in refresh_open_coding(study_dir) if r["ran"]]  # recoded respondents only
+    open_study(study_dir, fresh=True)
+    results += _study_stages(study_dir, list(STUDY_STAGES), force)
     save_hashes(study_dir)
     publish_artifacts(study_dir, results)
     return results

@@ -29,6 +29,10 @@ def run(
     until: Annotated[str, typer.Option(help=f"Stop after this stage: {', '.join(STAGES)}.")] = "aggregation",
     force: Annotated[bool, typer.Option(help="Redo the work even where inputs are unchanged.")] = False,
     wait: WaitOption = 30.0,
+    work_pool: Annotated[
+        str | None,
+        typer.Option(help="Run each respondent as a flow run on this Prefect work pool (needs a server and workers)."),
+    ] = None,
 ) -> None:
     """Run the pipeline over the study; unchanged work is skipped."""
     study = open_and_check(study_dir)
@@ -36,9 +40,14 @@ def run(
         raise InputError(f"--until: unknown stage {until!r}; use one of {', '.join(STAGES)}")
     ids = _selected(study, respondent)
     with study_lock(study, wait), prefect_session(study.root):
-        from flows.study import study_pipeline
+        if work_pool:
+            from flows.pool import run_on_pool
 
-        results = study_pipeline(str(study.root), ids, until, force)
+            results = run_on_pool(str(study.root), work_pool, ids, until, force)
+        else:
+            from flows.study import study_pipeline
+
+            results = study_pipeline(str(study.root), ids, until, force)
     print_summary(results)
     for line in problems(study):
         err.print(f"warning: {line}", markup=False, highlight=False)
