@@ -54,7 +54,8 @@ class TranscriptionSection(Model):
     model: str = "base"
     language: str | None = None
     beam_size: Annotated[int, Field(ge=1, le=10)] = 5
-    compute_type: Literal["auto", "int8", "float16", "float32"] = "int8"
+    # auto: faster-whisper int8 on CPU / float16 on GPU; openai-whisper float32 / fp16 (see README benchmark)
+    compute_type: Literal["auto", "int8", "float16", "float32"] = "auto"
     device: Literal["auto", "cpu", "cuda"] = "auto"
     initial_prompt: str | None = None
     temperatures: list[Annotated[float, Field(ge=0.0, le=1.0)]] = [0.0, 0.2, 0.4]
@@ -79,6 +80,7 @@ class AggregationSection(Model):
 
 class PrivacySection(Model):
     anonymize_all: bool = False
+    detect_names: bool = True  # Dutch studies: deduce finds names the recruitment lists miss
 
 
 class StudyConfig(Model):

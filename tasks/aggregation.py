@@ -1,0 +1,185 @@
+"""Aggregation stage (whole study): the results as tables, a workbook and a Word report.
+
+Writes to `out/results/`: `code_frequencies.csv` (category, code, respondents, n, segments, ...),
+`code_by_respondent.csv`, `quotes.csv` (code, segment_id, respondent_id, text, ...),
+`by_attribute.csv`, `by_question.csv`, `by_phase.csv`, `left_out.csv`, `results.xlsx` (one sheet
+per table), `frequencies.png` and `report.docx`. n counts the eligible respondents: consented,
+approved, not withdrawn, open coding done.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pandas as pd
+
+from tasks.core.config import ENUMS
+from tasks.core.errors import InputError
+from tasks.core.files import read_json, write_bytes
+from tasks.core.manifest import Outcome, hash_cache
+from tasks.core.study import Study
+from tasks.reporting import quotes as q
+from tasks.reporting import tables as t
+from tasks.reporting.frames import Coded, coding_inputs, load_coded, load_segments
+from tasks.reporting.plots import frequency_chart
+from tasks.reporting.report import Method, ReportInput, build_report, save_report
+
+QUOTE_COLUMNS = ["code", "segment_id", "respondent_id", "text", "category", "respondent", "rank"]
+
+
+def attributes(study: Study, eligible: list[str]) -> pd.DataFrame:
+    """The configured recruitment attributes of the eligible respondents (never personal columns)."""
+    from tasks.recruitment import recruit
+
+    names = study.config.aggregation.attributes
+    rows = []
+    for rid in eligible:
+        record = recruit(study, rid)
+        rows.append([rid, *[record.attribute(name) if record else "" for name in names]])
+    return pd.DataFrame(rows, columns=["respondent_id", *names])
+
+
+def method(study: Study, eligible: list[str], data: Coded) -> Method:
+    from tasks.core.roster import respondent_ids
+    from tasks.recruitment import read_log, recruit
+
+    records = [r for r in (recruit(study, rid) for rid in eligible) if r is not None]
+    dates = sorted(r.interview_date.isoformat() for r in records if r.interview_date)
+    return Method(
+        n=len(eligible),
+        contacted=len(read_log(study).raw),
+        responded=len(respondent_ids(study)),
+        channels=dict(sorted(Counter(r.channel for r in records).items(), key=lambda kv: (-kv[1], kv[0]))),
+        modes=dict(sorted(Counter(r.interview_mode or "unknown" for r in records).items(), key=lambda kv: (-kv[1], kv[0]))),
+        first_interview=dates[0] if dates else "",
+        last_interview=dates[-1] if dates else "",
+        coders=int(data.rows["coder"].nunique()),
+    )
+
+
+def left_out(study: Study, eligible: list[str]) -> list[tuple[str, str]]:
+    """Respondents of the roster not counted in n, with the reason (id and reason only)."""
+    from tasks.core.roster import respondent_ids
+    from tasks.core.stage import respondent_statuses
+
+    result = []
+    included = set(eligible)
+    for rid in respondent_ids(study):
+        if rid in included:
+            continue
+        first = next((s for s in respondent_statuses(study, rid) if s.status != "done"), None)
+        if first is None:
+            result.append((rid, "open coding finished after this run; run again"))
+        elif first.status == "excluded":
+            result.append((rid, first.detail))
+        else:
+            result.append((rid, f"{first.stage.replace('_', ' ')} is {first.status}"))
+    return result
+
+
+def upstream(study: Study) -> dict[str, Any]:
+    """The selective coding result: core category, its evidence and the order of categories."""
+    path = study.stage_dir("selective_coding") / "core.json"
+    try:
+        core: dict[str, Any] = read_json(path)
+    except (FileNotFoundError, ValueError):
+        raise InputError(f"{study.relative(path)}: missing or damaged; run 'interview-study aggregate' again") from None
+    return core
+
+
+class AggregationStage:
+    """Results tables, results.xlsx and the Word report."""
+
+    name = "aggregation"
+    version = "1"
+
+    def inputs(self, study: Study, eligible: list[str]) -> dict[str, Any]:
+        hashes = hash_cache(study)
+        return {
+            "eligible": eligible,
+            **coding_inputs(study, eligible),
+            "quotes": q.quote_inputs(study, eligible),
+            "attributes": attributes(study, eligible).to_dict("split"),
+            "method": _method_inputs(study, eligible),
+            "left_out": left_out(study, eligible),
+            "guide": study.guide.model_dump(mode="json"),
+            "core": hashes.digest(study.stage_dir("selective_coding") / "core.json"),
+            "heatmap": hashes.digest(study.stage_dir("axial_coding") / "heatmap.png"),
+            "title": study.config.study.title,
+        }
+
+    def run(self, study: Study, eligible: list[str]) -> Outcome:
+        if not eligible:
+            return Outcome("waiting", "researcher: no respondent has finished open coding yet; code a transcript and run again")
+        data = load_coded(study, eligible)
+        segments = load_segments(study, eligible)
+        rights = q.permissions(study, eligible)
+        per_code = study.config.aggregation.quotes_per_code
+        chosen = q.best(q.candidates(data, segments, rights.quotes), ["code"], per_code)
+        quotes = q.shown(study, chosen, q.numbers(study), rights)
+        quotes["code"] = quotes["code"].astype(str)
+        quotes["category"] = quotes["category"].astype(str)
+        orders = {name: list(values) for name, values in ENUMS.items()}
+        asked = t.asked(data, segments)
+        tables = {
+            "code_frequencies": t.code_frequencies(data),
+            "code_by_respondent": t.code_by_respondent(data),
+            "quotes": quotes[QUOTE_COLUMNS],
+            "by_attribute": t.by_attribute(data, attributes(study, eligible), orders),
+            "by_question": t.by_question(data, asked, study.guide),
+            "by_phase": t.by_phase(data, asked, study.guide),
+            "left_out": pd.DataFrame(left_out(study, eligible), columns=["respondent_id", "reason"]),
+        }
+        out = study.stage_dir("aggregation")
+        outputs = [t.write_csv(frame, out / f"{name}.csv") for name, frame in tables.items()]
+        outputs.append(t.write_workbook(tables, out / "results.xlsx"))
+        chart = frequency_chart(tables["code_frequencies"], len(eligible))
+        outputs.append(write_bytes(out / "frequencies.png", chart))
+        report = build_report(self._report_input(study, data, tables, chart))
+        outputs.append(save_report(report, out / "report.docx"))
+        coded_codes = int((tables["code_frequencies"]["respondents"] > 0).sum())
+        return Outcome(
+            "done",
+            f"n={len(eligible)}; {coded_codes} of {len(data.codes)} codes used; {len(quotes)} quotes",
+            outputs=tuple(outputs),
+            counts={"n": len(eligible), "codes_used": coded_codes, "quotes": len(quotes)},
+        )
+
+    def _report_input(self, study: Study, data: Coded, tables: dict[str, pd.DataFrame], chart: bytes) -> ReportInput:
+        core = upstream(study)
+        heatmap = study.stage_dir("axial_coding") / "heatmap.png"
+        figures = [("Figure 1. Respondents per code.", chart)]
+        if heatmap.is_file():
+            figures.append(("Figure 2. Codes in the same segment (axial coding).", heatmap.read_bytes()))
+        return ReportInput(
+            title=study.config.study.title,
+            codebook=data.codebook,
+            method=method(study, data.eligible, data),
+            left_out=[(str(r), str(reason)) for r, reason in tables["left_out"].itertuples(index=False)],
+            core=str(core["core_category"]),
+            core_evidence=str(core["evidence"]),
+            category_order=[str(c) for c in core["order"]],
+            frequencies=tables["code_frequencies"],
+            quotes=tables["quotes"],
+            by_attribute=tables["by_attribute"],
+            by_phase=tables["by_phase"],
+            figures=figures,
+        )
+
+
+def _method_inputs(study: Study, eligible: list[str]) -> dict[str, Any]:
+    from tasks.core.roster import respondent_ids
+    from tasks.recruitment import read_log, recruit
+
+    records = {rid: recruit(study, rid) for rid in eligible}
+    return {
+        "contacted": len(read_log(study).raw),
+        "responded": len(respondent_ids(study)),
+        "records": {
+            rid: [r.channel, r.interview_mode, str(r.interview_date)] if r else None for rid, r in records.items()
+        },
+    }
+
+
+STAGE = AggregationStage()
