@@ -19,6 +19,7 @@ from flows.stages import (
     stage_report,
     study_stage,
 )
+from tasks.core.files import sweep_temporaries
 from tasks.core.roster import respondent_ids
 from tasks.core.study import RESPONDENT_STAGES, STAGES, STUDY_STAGES
 
@@ -32,6 +33,7 @@ def study_pipeline(
 ) -> list[dict[str, Any]]:
     """Move every respondent of the study through the stages; one respondent's failure stops no other."""
     study = open_study(study_dir, fresh=True)
+    sweep_temporaries(study.out)  # what a killed run left half-written is never mistaken for output
     ids = respondents or respondent_ids(study)
     stages = STAGES[: STAGES.index(until) + 1]
     chains = [_respondent_chain(study_dir, rid, stages, force) for rid in ids]

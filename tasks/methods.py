@@ -16,7 +16,7 @@ from pathlib import Path
 import docx
 from docx.enum.text import WD_COLOR_INDEX
 
-from tasks.core.files import atomic_path
+from tasks.core.files import write_office
 from tasks.core.study import Study
 from tasks.methods_records import Facts, gather
 
@@ -47,9 +47,7 @@ def write_methods(study: Study, eligible: list[str]) -> Path:
     """Save the appendix as out/results/methods.docx (atomically); returns its path."""
     path = study.stage_dir("aggregation") / "methods.docx"
     document = methods_document(study, eligible)
-    with atomic_path(path) as tmp:
-        document.save(str(tmp))
-    return path
+    return write_office(path, document.save)
 
 
 def _todo(document: docx.document.Document, what: str) -> None:

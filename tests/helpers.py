@@ -23,3 +23,54 @@ def write_study(root: Path, recruitment: list[str], consent: list[str] | None = 
     return Study.at(root)
 
 
+
+
+def run_plain(root: Path) -> None:
+    """Every stage over the study in order, like the flow, without Prefect (for fast tests)."""
+    from tasks import consent, recruitment
+    from tasks.core.manifest import hash_cache
+    from tasks.core.roster import respondent_ids
+    from tasks.core.stage import execute_report, execute_respondent, execute_study
+    from tasks.core.study import RESPONDENT_STAGES, STUDY_STAGES
+
+    from tasks.core.files import sweep_temporaries
+
+    study = Study.at(root)
+    sweep_temporaries(study.out)
+    for rid in respondent_ids(study):
+        for stage in RESPONDENT_STAGES:
+            execute_respondent(study, stage, rid)
+    for report in (recruitment.REPORT, consent.REPORT):
+        execute_report(study, report)
+    hash_cache(study).save()
+    study = Study.at(root)
+    for stage in STUDY_STAGES:
+        execute_study(study, stage)
+    hash_cache(study).save()
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def tiny_complete_study(root: Path, respondents: tuple[str, ...] = ("R01", "R02", "R03")) -> Study:
+    """The example study's config with a few respondents, each an 8 s Dutch clip, approved and coded.
+
+    Small enough that every stage, real Whisper included, runs in seconds.
+    """
+    import shutil
+
+    shutil.copytree(REPO / "config", root / "config")
+    for name in ("recruitment.csv", "consent.csv", "reviews.csv"):
+        lines = (REPO / name).read_text(encoding="utf-8").splitlines()
+        kept = [lines[0]] + [line for line in lines[1:] if line.split(",")[0] in respondents]
+        if name == "reviews.csv":
+            kept = [lines[0]] + [f"{rid},approved,2022-03-01," for rid in respondents]
+        (root / name).write_text("\n".join(kept) + "\n", encoding="utf-8")
+    (root / "audio").mkdir()
+    (root / "codings").mkdir()
+    for rid in respondents:
+        shutil.copy(REPO / "tests" / "data" / "audio" / "nl.ogg", root / "audio" / f"{rid}.ogg")
+        (root / "codings" / f"{rid}.csv").write_text(
+            f"segment_id,code,coder\n{rid}-0001,data_gives_insight,onderzoeker\n", encoding="utf-8"
+        )
+    return Study.at(root)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import os
+import re
 import tempfile
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 CHUNK = 1 << 20
 
@@ -77,3 +80,39 @@ def remove(path: Path) -> bool:
     except FileNotFoundError:
         return False
     return True
+
+
+def sweep_temporaries(folder: Path) -> int:
+    """Remove temporary files a killed run left behind (only runs under the study lock call this)."""
+    removed = 0
+    if folder.is_dir():
+        for path in folder.rglob(".*.tmp-*"):
+            removed += remove(path)
+    return removed
+
+
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
+FIXED_STAMP = b"2000-01-01T00:00:00Z"
+
+
+def write_office(target: Path, save: Callable[[IO[bytes]], object]) -> Path:
+    """Write a .docx/.xlsx atomically and reproducibly: the same content gives the same bytes.
+
+    python-docx and openpyxl stamp every zip member with the current time, which would make
+    every rewrite look like a change; the members are repacked with a fixed time instead.
+    """
+    buffer = io.BytesIO()
+    save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=ZIP_EPOCH)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = info.external_attr
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving here
+                data = STAMP.sub(rb"\1" + FIXED_STAMP + rb"\2", data)
+            archive.writestr(member, data)
+    return write_bytes(target, packed.getvalue())

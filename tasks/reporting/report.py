@@ -18,7 +18,7 @@ from docx.document import Document
 from docx.shared import Inches
 
 from tasks.core.config import Codebook
-from tasks.core.files import atomic_path
+from tasks.core.files import write_office
 from tasks.reporting.quotes import label
 
 MAX_VALUES = 12  # attribute values shown in one report table; more go to results.xlsx only
@@ -71,9 +71,7 @@ def build_report(data: ReportInput) -> Document:
 
 
 def save_report(document: Document, path: Path) -> Path:
-    with atomic_path(path) as tmp:
-        document.save(str(tmp))
-    return path
+    return write_office(path, document.save)
 
 
 def _counted(counts: dict[str, int]) -> str:

@@ -4,12 +4,13 @@ attribute and by interview-guide question and phase. All vectorised over the cod
 from __future__ import annotations
 
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import pandas as pd
 
 from tasks.core.config import InterviewGuide
-from tasks.core.files import atomic_path
+from tasks.core.files import atomic_path, write_office
 from tasks.reporting.frames import Coded, attach
 
 PHASES = ("before", "now")
@@ -23,10 +24,12 @@ def write_csv(frame: pd.DataFrame, path: Path, index: bool = False) -> Path:
 
 def write_workbook(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
     """One sheet per table (names cut to Excel's 31 characters)."""
-    with atomic_path(path) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            frame.to_excel(writer, sheet_name=name[:31], index=False)
-    return path
+    def save(buffer: IO[bytes]) -> None:
+        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+            for name, frame in sheets.items():
+                frame.to_excel(writer, sheet_name=name[:31], index=False)
+
+    return write_office(path, save)
 
 
 def presence(data: Coded) -> pd.DataFrame:

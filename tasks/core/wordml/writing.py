@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tasks.core.files import atomic_path
+from tasks.core.files import write_office
 
 
 @dataclass(frozen=True)
@@ -57,9 +57,7 @@ def build_segment_document(spec: SegmentDocument) -> Any:
 
 def save_document(document: Any, path: Path) -> Path:
     """Save a python-docx Document atomically."""
-    with atomic_path(path) as tmp:
-        document.save(str(tmp))
-    return path
+    return write_office(path, document.save)
 
 
 def _repeat_header(row: Any) -> None:
