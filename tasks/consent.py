@@ -60,7 +60,7 @@ def read_consents(study: Study) -> ConsentLog:
     label = path.name
     log = ConsentLog(label)
     if path.is_file():
-        table = read_table(path, label, REQUIRED)
+        table = read_table(path, label, REQUIRED, per_row=True)
         for row in table.rows:
             try:
                 rid = check_respondent_id(row.get("respondent_id"), where(label, row.number, "respondent_id"))
@@ -81,6 +81,7 @@ def read_consents(study: Study) -> ConsentLog:
 
 
 def _validate(label: str, row: Row, rid: str) -> Consent:
+    row.check()
     n = row.number
 
     def flag(column: str) -> bool | None:

@@ -76,7 +76,7 @@ def read_log(study: Study) -> RecruitmentLog:
         return cached
     path = study.recruitment_file
     label = path.name
-    table = read_table(path, label, REQUIRED)
+    table = read_table(path, label, REQUIRED, per_row=True)
     keep = tuple(study.config.recruitment.keep_columns)
     log = RecruitmentLog(label)
     for row in table.rows:
@@ -100,6 +100,7 @@ def read_log(study: Study) -> RecruitmentLog:
 
 
 def _validate(study: Study, label: str, row: Row, rid: str, keep: tuple[str, ...]) -> Recruit:
+    row.check()
     n = row.number
     responded = parse_yes_no(row.get("responded"), label, n, "responded")
     interview_text = row.get("interview_date")

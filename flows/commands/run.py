@@ -38,6 +38,7 @@ def run(
     study = open_and_check(study_dir)
     if until not in STAGES:
         raise InputError(f"--until: unknown stage {until!r}; use one of {', '.join(STAGES)}")
+    respondent_ids(study)  # an unreadable recruitment log stops here, before Prefect starts
     ids = _selected(study, respondent)
     with study_lock(study, wait), prefect_session(study.root):
         if work_pool:

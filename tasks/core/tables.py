@@ -21,6 +21,12 @@ NO = {"no", "n", "nee", "false", "0"}
 class Row:
     number: int
     values: dict[str, str]
+    problem: str | None = None  # a malformed row (too many values), when the caller reads per row
+
+    def check(self) -> None:
+        """Raise the row's problem, if it has one (the other rows of the file stay usable)."""
+        if self.problem is not None:
+            raise InputError(self.problem)
 
     def get(self, column: str) -> str:
         return self.values.get(column, "").strip()
@@ -33,8 +39,12 @@ class Table:
     rows: tuple[Row, ...]
 
 
-def read_table(path: Path, label: str, required: tuple[str, ...]) -> Table:
-    """Read a CSV or XLSX into rows of stripped strings; the header must hold `required`."""
+def read_table(path: Path, label: str, required: tuple[str, ...], per_row: bool = False) -> Table:
+    """Read a CSV or XLSX into rows of stripped strings; the header must hold `required`.
+
+    A malformed row is an error for the whole file, or, with `per_row`, for that row alone
+    (`Row.problem`), so that one bad line in a shared log stops only its own respondent.
+    """
     if not path.is_file():
         raise InputError(f"{label}: file not found; create it with the columns {', '.join(required)}")
     if path.suffix.lower() == ".xlsx":
@@ -55,13 +65,16 @@ def read_table(path: Path, label: str, required: tuple[str, ...]) -> Table:
     for number, record in records:
         if not any(cell.strip() for cell in record):
             continue
+        problem = None
         if len(record) > len(columns) and any(cell.strip() for cell in record[len(columns):]):
-            raise InputError(
+            problem = (
                 f"{where(label, number)}: {len(record)} values for {len(columns)} columns; "
                 "check for an unquoted delimiter inside a value"
             )
+            if not per_row:
+                raise InputError(problem)
         padded = list(record) + [""] * (len(columns) - len(record))
-        rows.append(Row(number, {name: padded[i].strip() for i, name in enumerate(columns) if name}))
+        rows.append(Row(number, {name: padded[i].strip() for i, name in enumerate(columns) if name}, problem))
     return Table(label, columns, tuple(rows))
 
 

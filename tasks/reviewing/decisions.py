@@ -44,7 +44,7 @@ def read_reviews(study: Study) -> ReviewLog:
     path = study.reviews_file
     log = ReviewLog(path.name)
     if path.is_file():
-        for row in read_table(path, log.label, REQUIRED).rows:
+        for row in read_table(path, log.label, REQUIRED, per_row=True).rows:
             try:
                 rid = check_respondent_id(row.get("respondent_id"), where(log.label, row.number, "respondent_id"))
             except StudyError as error:
@@ -58,6 +58,8 @@ def read_reviews(study: Study) -> ReviewLog:
                 continue
             log.raw[rid] = {name: row.get(name) for name in REQUIRED}
             log.rows[rid] = row.number
+            if row.problem is not None:
+                log.errors[rid] = row.problem
     study._cache["review_log"] = log
     return log
 
