@@ -54,4 +54,8 @@ def encode(source: str, target: str, codec: str, rate: int, bit_rate: int) -> No
 encode(sys.argv[1], "en.mp3", "libmp3lame", 22050, 32000)
 encode(sys.argv[1], "en.m4a", "aac", 16000, 32000)
 PYEOF
+
+# reference texts (what was spoken), for the benchmark's word error rate
+printf "The meeting starts at nine o'clock. Please send the report to the council. Thank you very much.\n" > en.txt
+printf "Goedemorgen, welkom bij dit interview. Hoe lang werkt u al bij de gemeente?\n" > nl.txt
 ls -l
