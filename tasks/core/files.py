@@ -113,6 +113,6 @@ def write_office(target: Path, save: Callable[[IO[bytes]], object]) -> Path:
             member.external_attr = info.external_attr
             data = source.read(info.filename)
             if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving here
-                data = STAMP.sub(rb"\1" + FIXED_STAMP + rb"\2", data)
+                data = STAMP.sub(rb"\g<1>" + FIXED_STAMP + rb"\g<2>", data)
             archive.writestr(member, data)
     return write_bytes(target, packed.getvalue())
