@@ -18,11 +18,6 @@ from tasks.core.files import read_json
 from tasks.core.manifest import Outcome, hash_cache
 from tasks.core.study import AUDIO_SUFFIXES, Study
 from tasks.core.transcripts import Transcript, load_transcript
-from tasks.whisper.audio import SAMPLE_RATE, load
-from tasks.whisper.engines import TRANSCRIBING, Options, load_engine
-from tasks.whisper.progress import audio_progress
-from tasks.whisper.render import render_from_json, write_outputs
-from tasks.whisper.segments import speech_chunks, to_segments, transcribe_chunks, transcribe_whole
 
 log = logging.getLogger("interview_study")
 VERSION = "1"
@@ -144,6 +139,8 @@ def _keep(study: Study, respondent_id: str, changed: list[str]) -> Outcome:
     transcript = None
     if draft.is_file():
         transcript = load_transcript(draft, study.relative(draft))
+        from tasks.whisper.render import render_from_json
+
         outputs = (draft, *render_from_json(draft.parent, transcript))
     if transcript is not None and changed in ([], [REMOVED]):
         return _done(transcript, outputs, "; ".join(["approved in review", *changed]))
@@ -159,6 +156,13 @@ def _keep(study: Study, respondent_id: str, changed: list[str]) -> Outcome:
 
 
 def _transcribe(study: Study, respondent_id: str, path: Path, current: dict[str, Any]) -> Outcome:
+    # Audio, Whisper and Word load here, not at import: `status` imports this module.
+    from tasks.whisper.audio import SAMPLE_RATE, load
+    from tasks.whisper.engines import TRANSCRIBING, Options, load_engine
+    from tasks.whisper.progress import audio_progress
+    from tasks.whisper.render import write_outputs
+    from tasks.whisper.segments import speech_chunks, to_segments, transcribe_chunks, transcribe_whole
+
     label = f"audio/{path.name}"
     settings = study.config.transcription
     audio = load(path, label)  # a bad recording fails before the model is even loaded
