@@ -97,7 +97,7 @@ def test_reviews_come_after_the_interviews(study: Study) -> None:
         rows = list(csv.DictReader(handle))
     assert [row["respondent_id"] for row in rows] == RESPONDENTS
     decisions = Counter(row["decision"] for row in rows)
-    assert decisions == {"approved": 9, "approved_with_changes": 4}
+    assert decisions == {"approved": 7, "approved_with_changes": 6}
     for row in rows:
         interview = log.recruits[row["respondent_id"]].interview_date
         assert interview is not None and dt.date.fromisoformat(row["decided_on"]) > interview
@@ -140,3 +140,54 @@ def test_recordings_split_into_one_segment_per_utterance() -> None:
 
     problems = [p for d in load_all() for p in check(d, ROOT / "audio" / f"{d.respondent_id}.ogg", None)]
     assert problems == []
+
+
+def test_returned_documents_for_exactly_the_respondents_who_made_changes() -> None:
+    with (ROOT / "reviews.csv").open(encoding="utf-8") as handle:
+        changed = [row["respondent_id"] for row in csv.DictReader(handle) if row["decision"] == "approved_with_changes"]
+    assert sorted(path.stem for path in (ROOT / "review" / "returned").glob("*.docx")) == changed
+
+
+def test_returned_documents_read_as_the_script() -> None:
+    from tasks.core.wordml import read_segment_table
+
+    for path in sorted((ROOT / "review" / "returned").glob("*.docx")):
+        table = read_segment_table(path, path.name)
+        dialogue = next(d for d in load_all() if d.respondent_id == path.stem)
+        assert [row.text for row in table.rows] == [u.text for u in dialogue.utterances]
+        assert 1 <= table.comment_count <= 2
+
+
+def test_codings_are_tables_for_r01_to_r07_and_word_comments_for_r08_to_r13() -> None:
+    from tests.example.make_codings import coding_table, load_plan
+
+    files = sorted(p.name for p in (ROOT / "codings").iterdir())
+    assert files == [f"R{n:02d}.csv" for n in range(1, 8)] + [f"R{n:02d}.docx" for n in range(8, 14)]
+    plan = load_plan()
+    for n in range(1, 8):
+        rid = f"R{n:02d}"
+        assert (ROOT / "codings" / f"{rid}.csv").read_text(encoding="utf-8") == coding_table(plan, rid)
+
+
+def test_word_codings_name_the_planned_codes() -> None:
+    from tasks.open_coding import CodeLookup
+    from tasks.open_coding_docx import read_comments
+    from tests.example.make_codings import CODER, load_plan
+
+    lookup = CodeLookup(Study.at(ROOT).codebook)
+    plan = load_plan()
+    written: set[str] = set()
+    for n in range(8, 14):
+        rid = f"R{n:02d}"
+        comments = read_comments(ROOT / "codings" / f"{rid}.docx", rid)
+        coded = {
+            (int(c.segment_ids[0][-4:]), lookup.resolve(name))
+            for c in comments
+            if c.author == CODER
+            for name in c.text.split(", ")
+        }
+        assert all(len(c.segment_ids) == 1 for c in comments)
+        assert coded == {(u, code) for u, codes in plan[rid].items() for code in codes}
+        written |= {name for c in comments for name in c.text.split(", ")}
+    ids = set(Study.at(ROOT).codebook.code_ids())
+    assert written & ids and written - ids  # codes named by id and by name

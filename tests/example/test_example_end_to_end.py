@@ -1,0 +1,130 @@
+"""The example study, end to end: the real CLI on a copy of the repository root's inputs.
+
+One run of all eight stages (real Whisper on the 13 recordings, the returned review documents,
+the CSV and Word codings) must reproduce the respondents per code of the thesis's table
+(../shared/STUDY.md), leave every respondent done in every stage, redo nothing on a second run, and
+let no invented name, e-mail address or organisation of recruitment.csv reach out/ or Prefect.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tasks.core.study import STAGES
+from tests.example.interviews import TARGETS, load_all, plan_rows, respondents_per_code
+from tests.example.study_copy import ROOT, copy_inputs, interview_study
+
+pytestmark = pytest.mark.slow
+
+RESPONDENTS = [f"R{n:02d}" for n in range(1, 14)]
+MARKERS = ("Fictief Persoon", "fictief@voorbeeld.invalid", "Gemeente Verzin")
+SUMMARY = re.compile(r"^(\w+)\s+ran\s+(\d+), skipped\s+(\d+)", re.MULTILINE)
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str, str]]:
+    """A copy of the example study, run twice: (study, first run's output, second run's output)."""
+    study = copy_inputs(tmp_path_factory.mktemp("example") / "study")
+    first = interview_study(study, "run").stdout
+    second = interview_study(study, "run").stdout
+    yield study, first, second
+
+
+def frequencies(study: Path) -> dict[str, dict[str, str]]:
+    with (study / "out" / "results" / "code_frequencies.csv").open(encoding="utf-8") as handle:
+        return {row["code"]: row for row in csv.DictReader(handle)}
+
+
+def test_code_frequencies_reproduce_the_thesis(example: tuple[Path, str, str]) -> None:
+    rows = frequencies(example[0])
+    assert {code: int(row["respondents"]) for code, row in rows.items() if code in TARGETS} == TARGETS
+    assert {row["n"] for row in rows.values()} == {"13"}
+    assert int(rows["prevention"]["respondents"]) > 13 / 2  # "more than half"
+    # every other code as planned too: the second coder added no respondent to any code
+    planned = respondents_per_code(plan_rows(load_all()))
+    assert {code: int(row["respondents"]) for code, row in rows.items()} == {
+        code: planned[code] for code in rows
+    }
+
+
+def test_thesis_table_in_numbers(example: tuple[Path, str, str]) -> None:
+    counts = {code: int(row["respondents"]) for code, row in frequencies(example[0]).items()}
+    table = [
+        ("data_gives_insight", 13),
+        ("working_across_silos", 13),
+        ("technical_competences", 11),
+        ("counting_and_recounting", 8),
+        ("own_language_per_domain", 7),
+        ("managing_expectations", 5),
+        ("neighbourhood_oriented", 5),
+        ("justifying_choices", 5),
+        ("affinity_with_data", 5),
+        ("communicating_vessels", 4),
+        ("data_shows_trends", 4),
+        ("interpersonal_competences", 4),
+        ("autonomous_developments", 3),
+        ("granularity", 1),
+        ("statistics_research_department", 10),
+    ]
+    assert [(code, counts[code]) for code, _ in table] == table
+
+
+def test_everyone_is_done_in_every_stage(example: tuple[Path, str, str]) -> None:
+    result = interview_study(example[0], "status", "--format", "json")
+    rows = json.loads(result.stdout)
+    assert {(r["respondent_id"], r["stage"]) for r in rows} == {
+        (rid, stage) for rid in RESPONDENTS for stage in STAGES
+    }
+    assert [r for r in rows if r["status"] != "done"] == []
+
+
+def test_first_run_did_all_the_work_and_the_second_none(example: tuple[Path, str, str]) -> None:
+    _, first, second = example
+    ran_first = {stage: int(ran) for stage, ran, _ in SUMMARY.findall(first)}
+    ran_second = {stage: (int(ran), int(skipped)) for stage, ran, skipped in SUMMARY.findall(second)}
+    assert list(ran_first) == list(STAGES) and all(ran_first.values())
+    assert list(ran_second) == list(STAGES)
+    assert [stage for stage, (ran, _) in ran_second.items() if ran] == []
+    assert all(skipped for _, skipped in ran_second.values())
+
+
+def test_the_report_is_written(example: tuple[Path, str, str]) -> None:
+    report = example[0] / "out" / "results" / "report.docx"
+    assert zipfile.is_zipfile(report)
+
+
+def test_no_invented_personal_data_in_outputs_or_prefect(example: tuple[Path, str, str]) -> None:
+    study = example[0]
+    markers = [*MARKERS, *personal_values()]
+    own_documents = study / "out" / "04_review" / "outbox"
+    files = [p for p in (study / "out").rglob("*") if p.is_file() and own_documents not in p.parents]
+    files += [p for p in (study / ".prefect").rglob("*") if p.is_file()]
+    assert any(p.suffix == ".db" for p in files)  # Prefect's database is in the study folder
+    assert [hit for path in files for hit in hits(path, markers)] == []
+
+
+def personal_values() -> list[str]:
+    with (ROOT / "recruitment.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return [row[column] for row in rows for column in ("name", "email", "organisation")]
+
+
+def hits(path: Path, markers: list[str]) -> list[str]:
+    """The markers a file holds, in any case, as UTF-8 or UTF-16, also inside zip archives (docx, xlsx)."""
+    blobs = [path.read_bytes()]
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            blobs += [archive.read(name) for name in archive.namelist()]
+    found = []
+    for marker in markers:
+        needles = (marker.lower().encode(), marker.lower().encode("utf-16-le"))
+        if any(needle in blob.lower() for blob in blobs for needle in needles):
+            found.append(f"{path}: {marker}")
+    return found
