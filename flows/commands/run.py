@@ -85,6 +85,8 @@ def print_summary(results: list[dict[str, Any]]) -> None:
     """One line per stage: how many ran, were reused, and ended in each status."""
     by_stage: dict[str, Counter[str]] = {}
     for result in results:
+        if result["respondent_id"] == "_study" and result["stage"] in ("recruitment", "consent"):
+            continue  # the study-level report of a per-respondent stage: not a respondent
         counter = by_stage.setdefault(result["stage"], Counter())
         counter["ran" if result["ran"] else "skipped"] += 1
         counter[result["status"]] += 1

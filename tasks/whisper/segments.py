@@ -48,13 +48,16 @@ def speech_chunks(samples: Samples, min_silence_ms: int) -> list[Chunk]:
 def transcribe_chunks(
     engine: Transcriber, samples: Samples, chunks: list[Chunk], options: Options, progress: Progress
 ) -> list[Piece]:
-    """One piece of text per speech chunk (chunks where the engine heard no words are dropped)."""
+    """One piece of text per speech chunk.
+
+    A chunk where the engine heard no words is kept with empty text: dropping it would renumber
+    every later segment, and segment ids must depend on the recording alone (codings cite them).
+    """
     pieces = []
     for chunk in chunks:
         found = engine.transcribe(samples[chunk.start : chunk.end], options)
         text = " ".join(piece.text for piece in found if piece.text)
-        if text:
-            pieces.append(Piece(chunk.start / SAMPLE_RATE, chunk.end / SAMPLE_RATE, text))
+        pieces.append(Piece(chunk.start / SAMPLE_RATE, chunk.end / SAMPLE_RATE, text))
         progress(chunk.end / SAMPLE_RATE)
     return pieces
 
