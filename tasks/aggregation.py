@@ -3,33 +3,36 @@
 Writes to `out/results/`: `code_frequencies.csv` (category, code, respondents, n, segments, ...),
 `code_by_respondent.csv`, `quotes.csv` (code, segment_id, respondent_id, text, ...),
 `by_attribute.csv`, `by_question.csv`, `by_phase.csv`, `left_out.csv`, `results.xlsx` (one sheet
-per table), `frequencies.png` and `report.docx`. n counts the eligible respondents: consented,
-approved, not withdrawn, open coding done.
+per table), `agreement.csv` and `agreement_disagreements.csv` (when a transcript was coded by two
+coders, tasks/agreement.py), `methods.docx` (the COREQ appendix, tasks/methods.py),
+`frequencies.png` and `report.docx`. n counts the eligible respondents: consented, approved, not
+withdrawn, open coding done.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from tasks.core.config import ENUMS
 from tasks.core.errors import InputError
-from tasks.core.files import read_json, write_bytes
+from tasks.core.files import read_json
 from tasks.core.manifest import Outcome, hash_cache
 from tasks.core.study import Study
-from tasks.reporting import quotes as q
-from tasks.reporting import tables as t
-from tasks.reporting.frames import Coded, coding_inputs, load_coded, load_segments
-from tasks.reporting.plots import frequency_chart
-from tasks.reporting.report import Method, ReportInput, build_report, save_report
+from tasks.reporting.inputs import coding_inputs, quote_inputs
+
+if TYPE_CHECKING:  # pandas, docx and matplotlib are loaded when the stage runs, never for `status`
+    import pandas as pd
+
+    from tasks.reporting.frames import Coded
+    from tasks.reporting.report import Method, ReportInput
+    from tasks.reporting.rigour import Agreement
 
 QUOTE_COLUMNS = ["code", "segment_id", "respondent_id", "text", "category", "respondent", "rank"]
 
 
-def attributes(study: Study, eligible: list[str]) -> pd.DataFrame:
-    """The configured recruitment attributes of the eligible respondents (never personal columns)."""
+def attribute_rows(study: Study, eligible: list[str]) -> list[list[str]]:
+    """Per eligible respondent: id and the configured recruitment attributes (never personal columns)."""
     from tasks.recruitment import recruit
 
     names = study.config.aggregation.attributes
@@ -37,12 +40,21 @@ def attributes(study: Study, eligible: list[str]) -> pd.DataFrame:
     for rid in eligible:
         record = recruit(study, rid)
         rows.append([rid, *[record.attribute(name) if record else "" for name in names]])
-    return pd.DataFrame(rows, columns=["respondent_id", *names])
+    return rows
+
+
+def attributes(study: Study, eligible: list[str]) -> pd.DataFrame:
+    """The configured recruitment attributes of the eligible respondents, as a frame."""
+    import pandas as pd
+
+    columns = ["respondent_id", *study.config.aggregation.attributes]
+    return pd.DataFrame(attribute_rows(study, eligible), columns=columns)
 
 
 def method(study: Study, eligible: list[str], data: Coded) -> Method:
     from tasks.core.roster import respondent_ids
     from tasks.recruitment import read_log, recruit
+    from tasks.reporting.report import Method
 
     records = [r for r in (recruit(study, rid) for rid in eligible) if r is not None]
     dates = sorted(r.interview_date.isoformat() for r in records if r.interview_date)
@@ -89,64 +101,74 @@ def upstream(study: Study) -> dict[str, Any]:
 
 
 class AggregationStage:
-    """Results tables, results.xlsx and the Word report."""
+    """Results tables, results.xlsx, intercoder agreement, the methods appendix and the Word report."""
 
     name = "aggregation"
-    version = "1"
+    version = "2"  # 2: agreement.csv, agreement_disagreements.csv, methods.docx; report sections on both
 
     def inputs(self, study: Study, eligible: list[str]) -> dict[str, Any]:
         hashes = hash_cache(study)
+        # Agreement reads the codings, codebook and approved transcripts (all below already); the
+        # methods appendix also reads the researcher's records: hashed, so status stays cheap.
         return {
             "eligible": eligible,
             **coding_inputs(study, eligible),
-            "quotes": q.quote_inputs(study, eligible),
-            "attributes": attributes(study, eligible).to_dict("split"),
+            "quotes": quote_inputs(study, eligible),
+            "attributes": attribute_rows(study, eligible),
             "method": _method_inputs(study, eligible),
             "left_out": left_out(study, eligible),
             "guide": study.guide.model_dump(mode="json"),
             "core": hashes.digest(study.stage_dir("selective_coding") / "core.json"),
             "heatmap": hashes.digest(study.stage_dir("axial_coding") / "heatmap.png"),
             "title": study.config.study.title,
+            "records": {path.name: hashes.digest(path) for path in _records(study)},
+            "privacy": study.config.privacy.model_dump(mode="json"),
         }
 
     def run(self, study: Study, eligible: list[str]) -> Outcome:
         if not eligible:
             return Outcome("waiting", "researcher: no respondent has finished open coding yet; code a transcript and run again")
-        data = load_coded(study, eligible)
-        segments = load_segments(study, eligible)
-        rights = q.permissions(study, eligible)
-        per_code = study.config.aggregation.quotes_per_code
-        chosen = q.best(q.candidates(data, segments, rights.quotes), ["code"], per_code)
-        quotes = q.shown(study, chosen, q.numbers(study), rights)
-        quotes["code"] = quotes["code"].astype(str)
-        quotes["category"] = quotes["category"].astype(str)
-        orders = {name: list(values) for name, values in ENUMS.items()}
-        asked = t.asked(data, segments)
-        tables = {
-            "code_frequencies": t.code_frequencies(data),
-            "code_by_respondent": t.code_by_respondent(data),
-            "quotes": quotes[QUOTE_COLUMNS],
-            "by_attribute": t.by_attribute(data, attributes(study, eligible), orders),
-            "by_question": t.by_question(data, asked, study.guide),
-            "by_phase": t.by_phase(data, asked, study.guide),
-            "left_out": pd.DataFrame(left_out(study, eligible), columns=["respondent_id", "reason"]),
-        }
+        from tasks.agreement import study_tables, write_agreement
+        from tasks.methods import key_facts, write_methods
+        from tasks.methods_records import gather
+        from tasks.reporting import tables as t
+        from tasks.reporting.plots import frequency_chart
+        from tasks.reporting.report import build_report, save_report
+        from tasks.reporting.rigour import Agreement
+
+        data, tables = results(study, eligible)
         out = study.stage_dir("aggregation")
         outputs = [t.write_csv(frame, out / f"{name}.csv") for name, frame in tables.items()]
         outputs.append(t.write_workbook(tables, out / "results.xlsx"))
+        agreement = Agreement(*study_tables(study, eligible))
+        outputs += write_agreement(study, eligible, (agreement.per_code, agreement.overall, agreement.disagreements))
+        facts = gather(study, eligible)
+        outputs.append(write_methods(study, eligible, facts))
         chart = frequency_chart(tables["code_frequencies"], len(eligible))
-        outputs.append(write_bytes(out / "frequencies.png", chart))
-        report = build_report(self._report_input(study, data, tables, chart))
+        outputs.append(_write_png(out / "frequencies.png", chart))
+        report = build_report(self._report_input(study, data, tables, chart, agreement, key_facts(facts)))
         outputs.append(save_report(report, out / "report.docx"))
         coded_codes = int((tables["code_frequencies"]["respondents"] > 0).sum())
+        quotes = len(tables["quotes"])
+        double = int(agreement.overall["respondents"].iloc[0])
         return Outcome(
             "done",
-            f"n={len(eligible)}; {coded_codes} of {len(data.codes)} codes used; {len(quotes)} quotes",
+            f"n={len(eligible)}; {coded_codes} of {len(data.codes)} codes used; {quotes} quotes",
             outputs=tuple(outputs),
-            counts={"n": len(eligible), "codes_used": coded_codes, "quotes": len(quotes)},
+            counts={"n": len(eligible), "codes_used": coded_codes, "quotes": quotes, "double_coded": double},
         )
 
-    def _report_input(self, study: Study, data: Coded, tables: dict[str, pd.DataFrame], chart: bytes) -> ReportInput:
+    def _report_input(
+        self,
+        study: Study,
+        data: Coded,
+        tables: dict[str, pd.DataFrame],
+        chart: bytes,
+        agreement: Agreement,
+        coreq: list[str],
+    ) -> ReportInput:
+        from tasks.reporting.report import ReportInput
+
         core = upstream(study)
         heatmap = study.stage_dir("axial_coding") / "heatmap.png"
         figures = [("Figure 1. Respondents per code.", chart)]
@@ -165,7 +187,50 @@ class AggregationStage:
             by_attribute=tables["by_attribute"],
             by_phase=tables["by_phase"],
             figures=figures,
+            agreement=agreement,
+            coreq=coreq,
         )
+
+
+def results(study: Study, eligible: list[str]) -> tuple[Coded, dict[str, pd.DataFrame]]:
+    """The coded study and the results tables (frequencies, quotes, breakdowns, who was left out)."""
+    import pandas as pd
+
+    from tasks.core.config import ENUMS
+    from tasks.reporting import quotes as q
+    from tasks.reporting import tables as t
+    from tasks.reporting.frames import load_coded, load_segments
+
+    data = load_coded(study, eligible)
+    segments = load_segments(study, eligible)
+    rights = q.permissions(study, eligible)
+    per_code = study.config.aggregation.quotes_per_code
+    chosen = q.best(q.candidates(data, segments, rights.quotes), ["code"], per_code)
+    quotes = q.shown(study, chosen, q.numbers(study), rights)
+    quotes["code"] = quotes["code"].astype(str)
+    quotes["category"] = quotes["category"].astype(str)
+    orders = {name: list(values) for name, values in ENUMS.items()}
+    asked = t.asked(data, segments)
+    return data, {
+        "code_frequencies": t.code_frequencies(data),
+        "code_by_respondent": t.code_by_respondent(data),
+        "quotes": quotes[QUOTE_COLUMNS],
+        "by_attribute": t.by_attribute(data, attributes(study, eligible), orders),
+        "by_question": t.by_question(data, asked, study.guide),
+        "by_phase": t.by_phase(data, asked, study.guide),
+        "left_out": pd.DataFrame(left_out(study, eligible), columns=["respondent_id", "reason"]),
+    }
+
+
+def _write_png(path: Path, png: bytes) -> Path:
+    from tasks.core.files import write_bytes
+
+    return write_bytes(path, png)
+
+
+def _records(study: Study) -> list[Path]:
+    """The researcher's records the methods appendix reads (recruitment log, consent, reviews)."""
+    return [study.recruitment_file, study.consent_file, study.reviews_file]
 
 
 def _method_inputs(study: Study, eligible: list[str]) -> dict[str, Any]:

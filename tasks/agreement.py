@@ -17,12 +17,14 @@ units of every code at least one coder used (unused codes would only inflate agr
 
 from __future__ import annotations
 
+import itertools
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from tasks.core.files import atomic_path, remove
+from tasks.core.files import atomic_path, fingerprint, remove
 from tasks.core.study import Study
 
 KEYS = ["respondent_id", "segment_id"]
@@ -43,43 +45,82 @@ def agreement_tables(
     codes to report (the codebook's, so that unused codes appear), codings' other codes follow.
     """
     coded = _human(codings)
-    every = coded.groupby("respondent_id")["coder"].agg(lambda s: tuple(sorted(set(s))))
+    every = _coders(coded)
     pairs = every[every.map(len) == 2]
     units = segments[KEYS].drop_duplicates()
-    units = units[units["respondent_id"].isin(pairs.index)]
-    coded = coded.merge(units, on=KEYS)
-    coded["second"] = coded["coder"] == coded["respondent_id"].map(lambda rid: pairs[rid][1])
-    presence = coded.assign(first=~coded["second"]).groupby([*KEYS, "code"])[["first", "second"]].any()
-    per_code = _per_code(presence.reset_index(), len(units), codes)
-    overall = _overall(per_code, pairs, len(units), _identical(coded, units))
+    units = units[units["respondent_id"].isin(pairs.index)].sort_values(KEYS).reset_index(drop=True)
+    cells = _cells(coded, units, pairs, codes)
+    per_code = _per_code(cells, len(units))
+    overall = _overall(per_code, pairs, len(units), _identical(cells, units))
     overall["note"] = _coverage(every)
-    return per_code, overall, _disagreements(coded, presence.reset_index(), pairs)
+    return per_code, overall, _disagreements(cells, units, pairs)
+
+
+@dataclass(frozen=True)
+class Cells:
+    """The coded units as integers: cell = unit × len(codes) + code, per coder (sorted, distinct).
+
+    Units are the double-coded segments in (respondent, segment) order; integer keys keep this
+    vectorised on a study of a thousand double-coded transcripts."""
+
+    codes: list[str]
+    first: np.ndarray
+    second: np.ndarray
+
+    def split(self, cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return cells // len(self.codes), cells % len(self.codes)
+
+
+def _cells(coded: pd.DataFrame, units: pd.DataFrame, pairs: pd.Series, codes: list[str] | None) -> Cells:
+    position = pd.Index(units["segment_id"]).get_indexer(coded["segment_id"])
+    owners = np.append(units["respondent_id"].to_numpy(dtype=object), np.array([None], dtype=object))
+    owner = owners[position]  # position -1 (not a double-coded unit): None
+    keep = (position >= 0) & (owner == coded["respondent_id"].to_numpy())
+    coded, position = coded[keep], position[keep]
+    names = list(dict.fromkeys([*(codes or []), *sorted(coded["code"].unique().tolist())]))
+    cell = position * len(names) + pd.Index(names).get_indexer(coded["code"])
+    second = coded["coder"].to_numpy() == coded["respondent_id"].map(pairs.str[1]).to_numpy()
+    return Cells(names, _distinct(cell[~second]), _distinct(cell[second]))
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (np.unique's hash path is some 15 times slower on a million keys)."""
+    ordered = np.sort(values)
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
+
+
+def _coders(coded: pd.DataFrame) -> pd.Series:
+    """respondent -> the sorted tuple of their coders."""
+    distinct = coded[["respondent_id", "coder"]].drop_duplicates().sort_values(["respondent_id", "coder"])
+    return distinct.groupby("respondent_id")["coder"].agg(tuple)
 
 
 def _human(codings: pd.DataFrame) -> pd.DataFrame:
     frame = codings
     if "source" in frame.columns:
         frame = frame[frame["source"] != "suggestion"]
-    frame = frame[frame["coder"].astype(str).str.strip() != ""]
-    return frame[[*KEYS, "code", "coder"]].astype(str).drop_duplicates()
+    coders = frame["coder"].astype(str)
+    blank = [coder for coder in coders.unique() if not coder.strip()]  # few distinct coders: cheap
+    frame = frame[~coders.isin(blank).to_numpy()]
+    return frame[[*KEYS, "code", "coder"]].astype(str)
 
 
-def _per_code(presence: pd.DataFrame, n: int, codes: list[str] | None) -> pd.DataFrame:
-    first, second = presence["first"], presence["second"]
+def _per_code(cells: Cells, n: int) -> pd.DataFrame:
+    width = len(cells.codes)
+    both = np.intersect1d(cells.first, cells.second, assume_unique=True)
     counts = pd.DataFrame(
         {
-            "code": presence["code"],
-            "both": first & second,
-            "first_only": first & ~second,
-            "second_only": ~first & second,
+            "code": cells.codes,
+            "units": n,
+            "both": np.bincount(both % width, minlength=width) if width else [],
+            "first_only": np.bincount(cells.first % width, minlength=width) if width else [],
+            "second_only": np.bincount(cells.second % width, minlength=width) if width else [],
         }
-    ).groupby("code").sum()
-    order = list(dict.fromkeys([*(codes or []), *sorted(counts.index)]))
-    counts = counts.reindex(order, fill_value=0).astype(int)
-    counts.index.name = "code"
-    counts.insert(0, "units", n)
+    )
+    counts["first_only"] -= counts["both"]
+    counts["second_only"] -= counts["both"]
     counts["neither"] = n - counts["both"] - counts["first_only"] - counts["second_only"]
-    table = _metrics(counts.reset_index())
+    table = _metrics(counts.astype({k: int for k in COUNTS}))
     used = table["both"] + table["first_only"] + table["second_only"] > 0
     table["note"] = np.where(~used, UNUSED, np.where(table["kappa"].isna() & (n > 0), EVERYWHERE, ""))
     return table
@@ -124,57 +165,83 @@ def _coverage(every: pd.Series) -> str:
     return text + (f"; more than two coders, left out: {', '.join(many)}" if many else "")
 
 
-def _identical(coded: pd.DataFrame, units: pd.DataFrame) -> float:
+def _identical(cells: Cells, units: pd.DataFrame) -> float:
     """Share of segments to which both coders gave exactly the same set of codes."""
     if units.empty:
         return float("nan")
-    sets = _code_sets(coded)
-    return 1.0 - len(sets[sets["codes_first"] != sets["codes_second"]]) / len(units)
+    return 1.0 - len(_differing_units(cells)) / len(units)
 
 
-def _code_sets(coded: pd.DataFrame) -> pd.DataFrame:
-    joined = coded.groupby([*KEYS, "second"])["code"].agg(lambda s: "; ".join(sorted(s))).unstack("second")
-    joined = joined.reindex(columns=[False, True]).fillna("")
-    joined.columns = pd.Index(["codes_first", "codes_second"])
-    return joined.reset_index()
+def _differing_units(cells: Cells) -> np.ndarray:
+    one_sided = np.setxor1d(cells.first, cells.second, assume_unique=True)
+    return _distinct(cells.split(one_sided)[0])
 
 
-def _disagreements(coded: pd.DataFrame, presence: pd.DataFrame, pairs: pd.Series) -> pd.DataFrame:
+def _joined(cells: Cells, chosen: np.ndarray, units: np.ndarray) -> np.ndarray:
+    """Per unit of `units` (sorted), the names of its codes among `chosen` cells, sorted and joined
+    with "; " ("" when none): one pass over the cells, no Python call per group."""
+    unit, code = cells.split(chosen[np.isin(chosen // len(cells.codes), units)])
+    names = np.asarray(cells.codes, dtype=object)
+    rank = np.argsort(np.argsort(names.astype(str)))  # code -> its place in name order
+    order = np.lexsort((rank[code], unit))
+    unit, labels = unit[order], names[code[order]].tolist()
+    bounds = np.flatnonzero(np.r_[True, unit[1:] != unit[:-1]]).tolist() + [len(unit)]
+    texts = ["; ".join(labels[a:b]) for a, b in itertools.pairwise(bounds)]
+    result = np.full(len(units), "", dtype=object)
+    result[np.searchsorted(units, unit[bounds[:-1]])] = texts
+    return result
+
+
+def _disagreements(cells: Cells, units: pd.DataFrame, pairs: pd.Series) -> pd.DataFrame:
     """One row per segment where the coders' codes differ, with both coders' codes and the difference."""
     columns = ["respondent_id", "segment_id", "first_coder", "codes_first", "second_coder", "codes_second", "differing"]
-    differ = presence[presence["first"] != presence["second"]]
-    if differ.empty:
+    differing = _differing_units(cells)
+    if not len(differing):
         return pd.DataFrame(columns=columns)
-    differing = differ.groupby(KEYS)["code"].agg(lambda s: "; ".join(sorted(s))).rename("differing").reset_index()
-    table = differing.merge(_code_sets(coded), on=KEYS, how="left")
-    table["first_coder"] = table["respondent_id"].map(lambda rid: pairs[rid][0])
-    table["second_coder"] = table["respondent_id"].map(lambda rid: pairs[rid][1])
-    return table[columns].sort_values(KEYS, kind="stable").reset_index(drop=True)
+    table = units.iloc[differing].reset_index(drop=True)
+    table["first_coder"] = table["respondent_id"].map(pairs.str[0])
+    table["codes_first"] = _joined(cells, cells.first, differing)
+    table["second_coder"] = table["respondent_id"].map(pairs.str[1])
+    table["codes_second"] = _joined(cells, cells.second, differing)
+    table["differing"] = _joined(cells, np.setxor1d(cells.first, cells.second, assume_unique=True), differing)
+    return table[columns]
 
 
 def study_tables(study: Study, eligible: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """agreement_tables over the eligible respondents' normalised codings and approved transcripts."""
-    from tasks.exchange.common import load_approved, load_codings
+    """agreement_tables over the eligible respondents' normalised codings and approved transcripts
+    (computed once per run: the report, agreement.csv and the methods appendix share them)."""
+    from tasks.reporting.inputs import coding_inputs, transcript_inputs
 
-    codings = load_codings(study, eligible)
-    coders = _human(codings).groupby("respondent_id")["coder"].nunique()
-    rows = [
-        (rid, segment.segment_id)
-        for rid in coders[coders == 2].index
-        for segment in load_approved(study, str(rid)).segments
-    ]
-    segments = pd.DataFrame(rows, columns=KEYS)
+    hashes = [coding_inputs(study, eligible), transcript_inputs(study, eligible)]
+    memo = ("agreement", tuple(eligible), fingerprint(hashes))
+    cached = study._cache.get("agreement_tables")
+    if isinstance(cached, tuple) and cached[0] == memo:
+        return cached[1]  # type: ignore[no-any-return]
+    tables = _study_tables(study, eligible)
+    study._cache["agreement_tables"] = (memo, tables)
+    return tables
+
+
+def _study_tables(study: Study, eligible: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    # the frames the aggregation stage has loaded already (cached per content hash): no second read
+    from tasks.reporting.frames import load_coded, load_segments
+
+    codings = load_coded(study, eligible).rows
+    segments = load_segments(study, eligible)[KEYS]  # agreement_tables keeps the double-coded ones
     return agreement_tables(codings, segments, list(study.codebook.code_ids()))
 
 
-def write_agreement(study: Study, eligible: list[str]) -> tuple[Path, ...]:
+def write_agreement(
+    study: Study, eligible: list[str], tables: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None = None
+) -> tuple[Path, ...]:
     """out/results/agreement.csv (per code, then the overall row) and agreement_disagreements.csv.
 
-    Returns the paths written; none (and stale files removed) when no respondent has two coders.
+    `tables`: study_tables' result when the caller has it already. Returns the paths written; none
+    (and stale files removed) when no respondent has two coders.
     """
     folder = study.stage_dir("aggregation")
     paths = (folder / "agreement.csv", folder / "agreement_disagreements.csv")
-    per_code, overall, disagreements = study_tables(study, eligible)
+    per_code, overall, disagreements = tables if tables is not None else study_tables(study, eligible)
     if overall["respondents"].iloc[0] == 0:
         for path in paths:
             remove(path)

@@ -11,13 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tasks.core.files import write_bytes
 from tasks.core.manifest import Outcome
 from tasks.core.study import Study
-from tasks.reporting import cooccurrence as co
-from tasks.reporting.frames import coding_inputs, load_coded
-from tasks.reporting.plots import heatmap
-from tasks.reporting.tables import write_csv
+from tasks.reporting.inputs import coding_inputs
 
 NOBODY = "researcher: no respondent has finished open coding yet; code a transcript and run again"
 
@@ -34,6 +30,13 @@ class AxialCodingStage:
     def run(self, study: Study, eligible: list[str]) -> Outcome:
         if not eligible:
             return Outcome("waiting", NOBODY)
+        # pandas and matplotlib load here, not at import: `status` imports this module
+        from tasks.core.files import write_bytes
+        from tasks.reporting import cooccurrence as co
+        from tasks.reporting.frames import load_coded
+        from tasks.reporting.plots import heatmap
+        from tasks.reporting.tables import write_csv
+
         data = load_coded(study, eligible)
         inc = co.incidence(data)
         out = study.stage_dir("axial_coding")

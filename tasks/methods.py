@@ -23,9 +23,12 @@ from tasks.methods_records import Facts, gather
 TODO = "[TO BE COMPLETED BY THE RESEARCHER: {}]"
 
 
-def methods_document(study: Study, eligible: list[str]) -> docx.document.Document:
-    """The appendix as a Word document: COREQ domains and items, answered or marked for the researcher."""
-    facts = gather(study, eligible)
+def methods_document(study: Study, eligible: list[str], facts: Facts | None = None) -> docx.document.Document:
+    """The appendix as a Word document: COREQ domains and items, answered or marked for the researcher.
+
+    `facts`: gather(study, eligible) when the caller has it already (the report uses it too).
+    """
+    facts = facts if facts is not None else gather(study, eligible)
     document = docx.Document()
     document.add_heading("Methods appendix: COREQ checklist", level=1)
     document.add_paragraph(
@@ -43,11 +46,36 @@ def methods_document(study: Study, eligible: list[str]) -> docx.document.Documen
     return document
 
 
-def write_methods(study: Study, eligible: list[str]) -> Path:
+def write_methods(study: Study, eligible: list[str], facts: Facts | None = None) -> Path:
     """Save the appendix as out/results/methods.docx (atomically); returns its path."""
     path = study.stage_dir("aggregation") / "methods.docx"
-    document = methods_document(study, eligible)
+    document = methods_document(study, eligible, facts)
     return write_office(path, document.save)
+
+
+def key_facts(facts: Facts) -> list[str]:
+    """The COREQ answers the records give, one line each, for the report's methods section."""
+    n = len(facts.eligible)
+    declined = [f"{rid} ({on})" for rid, (value, on) in sorted(facts.decisions.items()) if value == "declined"]
+    withdrawn = ", ".join(f"{rid} ({on})" for rid, on in facts.withdrawn) or "none"
+    held = f"; interviews held between {facts.dates[0]} and {facts.dates[-1]}" if facts.dates else ""
+    participants = f"Participants: {len(facts.interviewed)} interviews held, n = {n} in the analysis"
+    lines = [
+        f"{participants}; {facts.contacted} contacted, {facts.responded} responded.",
+        f"Withdrew: {withdrawn}; withheld consent after reading the transcript: {', '.join(declined) or 'none'}.",
+        f"Setting: interview mode {_counted(facts.modes)}{held}.",
+    ]
+    if facts.minutes:
+        values = list(facts.minutes.values())
+        lines.append(f"Duration: median {statistics.median(values):.0f} minutes, range {min(values):.0f}–{max(values):.0f}.")
+    decisions = _counted(Counter(value for value, _ in facts.decisions.values()))
+    lines.append(f"Transcripts returned to the participants (member check); decisions: {decisions}.")
+    lines.append(f"Coders: {len(facts.coders)}. {facts.agreement or 'No transcript was coded by two coders.'}")
+    lines.append(
+        f"Quotations are identified by participant number and segment id; {facts.quotes_allowed} of {n} "
+        f"participants allowed quotation, {facts.anonymity} asked for anonymity (names pseudonymised)."
+    )
+    return lines
 
 
 def _todo(document: docx.document.Document, what: str) -> None:

@@ -88,10 +88,9 @@ def _reviews(study: Study, facts: Facts) -> None:
 
 
 def _transcripts(study: Study, facts: Facts) -> None:
-    from tasks.exchange.common import load_approved
+    from tasks.reporting.frames import transcript_meta  # read once per run, with the segments
 
-    for rid in facts.eligible:
-        meta = load_approved(study, rid).meta
+    for rid, meta in transcript_meta(study, facts.eligible).items():
         if isinstance(meta.get("duration"), (int, float)):
             facts.minutes[rid] = float(meta["duration"]) / 60
         facts.engines[f"{meta.get('engine', 'unknown')} (model {meta.get('model', 'unknown')})"] += 1
@@ -99,9 +98,9 @@ def _transcripts(study: Study, facts: Facts) -> None:
 
 def _coding(study: Study, facts: Facts) -> None:
     from tasks.agreement import study_tables
-    from tasks.exchange.common import load_codings
+    from tasks.reporting.frames import load_coded  # read once per run, shared with the results
 
-    codings = load_codings(study, facts.eligible)
+    codings = load_coded(study, facts.eligible).rows
     human = codings[codings["source"] != "suggestion"]
     facts.coders = sorted(set(human["coder"]) - {""})
     pairs = codings[["respondent_id", "code"]].drop_duplicates()

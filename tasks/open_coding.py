@@ -12,9 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from tasks.core.config import Codebook
 from tasks.core.errors import InputError, where
@@ -24,8 +22,10 @@ from tasks.core.manifest import Outcome, hash_cache
 from tasks.core.study import Study
 from tasks.core.tables import parse_yes_no, read_table
 from tasks.core.transcripts import Transcript, load_transcript
-from tasks.open_coding_docx import coding_copy, read_comments, save_document
 from tasks.open_coding_keywords import SUGGESTION_COLUMNS, suggest
+
+if TYPE_CHECKING:  # pandas and python-docx load when the stage runs, never for `status`
+    import pandas as pd
 
 CODING_COLUMNS = ("respondent_id", "segment_id", "code", "coder", "source", "note")
 SUGGESTION_CODER = "keywords"
@@ -131,6 +131,8 @@ def table_codings(path: Path, label: str, transcript: Transcript, lookup: CodeLo
 
 def comment_codings(path: Path, label: str, transcript: Transcript, lookup: CodeLookup) -> list[Coding]:
     """Codings from the Word comments of a coded copy: each named code on each anchored segment."""
+    from tasks.open_coding_docx import read_comments
+
     known = set(transcript.by_id())
     codings = []
     for comment in read_comments(path, label):
@@ -230,6 +232,8 @@ def read_codings(study: Study, transcript: Transcript, files: dict[str, Path]) -
 
 def normalised(rid: str, codings: list[Coding]) -> pd.DataFrame:
     """One row per (segment, code, coder), the first source kept; sorted by segment and code."""
+    import pandas as pd
+
     frame = pd.DataFrame(
         [(rid, c.segment_id, c.code, c.coder, c.source, c.note) for c in codings], columns=list(CODING_COLUMNS)
     )
@@ -238,6 +242,8 @@ def normalised(rid: str, codings: list[Coding]) -> pd.DataFrame:
 
 
 def _export_copy(study: Study, transcript: Transcript) -> Path:
+    from tasks.open_coding_docx import coding_copy, save_document
+
     rid = transcript.respondent_id
     instructions = (
         f"Code this transcript with Word comments: select a segment's text, add a comment that names one "
@@ -248,6 +254,8 @@ def _export_copy(study: Study, transcript: Transcript) -> Path:
 
 
 def _write_suggestions(study: Study, rid: str, rows: list[dict[str, str]]) -> Path:
+    import pandas as pd
+
     path = suggestions_path(study, rid)
     with atomic_path(path) as tmp:
         pd.DataFrame(rows, columns=list(SUGGESTION_COLUMNS)).to_csv(tmp, index=False, lineterminator="\n")

@@ -3,14 +3,18 @@ own list (the personal columns of recruitment.csv) become [PERSOON-1], [ORGANISA
 
 Replacements are consistent within a respondent: the respondent's own values are numbered
 first, then everyone else's in recruitment-log order, so the same name always gets the same
-placeholder in that respondent's quotes. The raw table (with its personal columns) is read only
-here. API: `pseudonymise(study, rid, text)`; `strip_personal` is the list-based part alone (for
-respondents who did not ask for anonymisation: personal columns never leave recruitment.csv).
+placeholder in that respondent's quotes, whichever quotes are published. The raw table (with its
+personal columns) is read only here. API: `pseudonymise_texts(study, rid, texts)` (one
+respondent's texts, in reading order) and `pseudonymise(study, rid, text)`; `strip_personal` is the
+list-based part alone (for respondents who did not ask for anonymisation: personal columns never
+leave recruitment.csv). What was replaced is recorded for the key file, which
+`tasks.pseudonymise_key.save_key` writes once at the end of a stage run.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -20,6 +24,7 @@ from tasks.core.tables import read_table
 
 PARTICLES = {"van", "de", "der", "den", "het", "ten", "ter", "te", "op", "in", "'t", "von", "le", "la"}
 ORG_PREFIXES = ("gemeente ", "municipality of ", "de gemeente ")
+WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -33,42 +38,59 @@ class Value:
 @dataclass
 class PersonalList:
     values: list[Value]
-    pattern: re.Pattern[str] | None
     index: dict[str, int]  # lowercased variant -> position in values
     by_first: dict[str, list[str]] = field(default_factory=dict)  # first word -> variants starting with it
+    rank: list[int] = field(default_factory=list)  # per value: its number among its tag's distinct values
+    totals: dict[str, int] = field(default_factory=dict)  # tag -> number of distinct values
+    owned: dict[str, list[int]] = field(default_factory=dict)  # respondent -> positions of their own values
 
 
 def pseudonymise(study: Study, respondent_id: str, text: str) -> str:
-    """`text` with every listed personal value replaced by its placeholder for this respondent, then
-    the names, places and organisations the lists miss (deduce, see tasks/pseudonymise_names.py)."""
-    from tasks.pseudonymise_names import list_counters, replace_names, write_key
+    """`text` pseudonymised for this respondent (see `pseudonymise_texts`)."""
+    return pseudonymise_texts(study, respondent_id, [text])[0]
+
+
+def pseudonymise_texts(study: Study, respondent_id: str, texts: Sequence[str]) -> list[str]:
+    """`texts` of one respondent with every listed personal value replaced by its placeholder for this
+    respondent, then the names, places and organisations the lists miss (deduce, only on these
+    texts; see tasks/pseudonymise_names.py), numbered consistently across the texts and calls.
+
+    The respondent's own values and every listed value actually replaced are recorded for the key
+    file; call `tasks.pseudonymise_key.save_key(study)` once when the run is done.
+    """
+    from tasks.pseudonymise_key import key_book
+    from tasks.pseudonymise_names import replace_names
 
     personal = _personal(study)
-    tokens = _tokens(study, respondent_id, personal)
-    keyed: set[str] = study._cache.setdefault("pseudonym_keyed", set())  # type: ignore[assignment]
-    if respondent_id not in keyed:
-        keyed.add(respondent_id)
-        write_key(study, respondent_id, {personal.values[i].text: t for i, t in tokens.items()}, source="list")
-    stripped = strip_personal(study, respondent_id, text)
-    return replace_names(study, respondent_id, stripped, list_counters(list(tokens.values())))
+    found: set[int] = set(personal.owned.get(respondent_id, ()))
+    stripped = [_strip(study, respondent_id, text, found) for text in texts]
+    rows = [(_token(personal, respondent_id, i), personal.values[i].text, "list") for i in sorted(found)]
+    key_book(study).record(respondent_id, rows)
+    return replace_names(study, respondent_id, stripped, dict(personal.totals))
 
 
 def strip_personal(study: Study, respondent_id: str, text: str) -> str:
     """`text` with the personal values of recruitment.csv replaced (own values numbered first)."""
+    return _strip(study, respondent_id, text, set())
+
+
+def _strip(study: Study, respondent_id: str, text: str, found: set[int]) -> str:
     personal = _personal(study)
-    if personal.pattern is None or not text:
+    if not personal.index or not text:
         return text
     # One alternation of thousands of values is slow per text: try only the values whose first
     # word occurs in this text (most quotes hold none).
     words = set(WORD.findall(text.lower()))
-    found = sorted({v for w in words for v in personal.by_first.get(w, ())}, key=lambda v: (-len(v), v))
-    if not found:
+    candidates = sorted({v for w in words for v in personal.by_first.get(w, ())}, key=lambda v: (-len(v), v))
+    if not candidates:
         return text
-    tokens = _tokens(study, respondent_id, personal)
-    return _pattern(tuple(found)).sub(lambda m: tokens[personal.index[_norm(m.group(0))]], text)
 
+    def replace(match: re.Match[str]) -> str:
+        position = personal.index[_norm(match.group(0))]
+        found.add(position)
+        return _token(personal, respondent_id, position)
 
-WORD = re.compile(r"\w+")
+    return _pattern(tuple(candidates)).sub(replace, text)
 
 
 @lru_cache(maxsize=4096)
@@ -89,22 +111,32 @@ def key(study: Study, respondent_id: str) -> str:
     return cached
 
 
-def _tokens(study: Study, respondent_id: str, personal: PersonalList) -> dict[int, str]:
-    cache: dict[str, dict[int, str]] = study._cache.setdefault("pseudonym_tokens", {})  # type: ignore[assignment]
-    if respondent_id not in cache:
-        order = sorted(range(len(personal.values)), key=lambda i: personal.values[i].owner != respondent_id)
-        counters: dict[str, int] = {}
-        seen: dict[tuple[str, str], str] = {}
-        tokens: dict[int, str] = {}
-        for i in order:
-            value = personal.values[i]
-            ident = (value.tag, _norm(value.text))
-            if ident not in seen:
-                counters[value.tag] = counters.get(value.tag, 0) + 1
-                seen[ident] = f"[{value.tag}-{counters[value.tag]}]"
-            tokens[i] = seen[ident]
-        cache[respondent_id] = tokens
-    return cache[respondent_id]
+def _token(personal: PersonalList, respondent_id: str, position: int) -> str:
+    """The placeholder of value `position` for this respondent: their own distinct values of a tag
+    are 1..k in file order, everyone else's follow in file order (computed from the global ranks,
+    so no respondent needs a table of every value)."""
+    value = personal.values[position]
+    own = _own_ranks(personal, respondent_id)
+    ident = (value.tag, _norm(value.text))
+    if ident in own:
+        return f"[{value.tag}-{own[ident][0]}]"
+    rank = personal.rank[position]
+    before = sum(1 for (tag, _), (_, r) in own.items() if tag == value.tag and r < rank)
+    mine = sum(1 for tag, _ in own if tag == value.tag)
+    return f"[{value.tag}-{mine + rank - before}]"
+
+
+def _own_ranks(personal: PersonalList, respondent_id: str) -> dict[tuple[str, str], tuple[int, int]]:
+    """The respondent's distinct own values: (tag, text) -> (own number, global rank)."""
+    ranks: dict[tuple[str, str], tuple[int, int]] = {}
+    counters: dict[str, int] = {}
+    for position in personal.owned.get(respondent_id, ()):
+        value = personal.values[position]
+        ident = (value.tag, _norm(value.text))
+        if ident not in ranks:
+            counters[value.tag] = counters.get(value.tag, 0) + 1
+            ranks[ident] = (counters[value.tag], personal.rank[position])
+    return ranks
 
 
 def _personal(study: Study) -> PersonalList:
@@ -115,25 +147,39 @@ def _personal(study: Study) -> PersonalList:
     path = study.recruitment_file
     if path.is_file():
         columns = study.config.recruitment.personal_columns
-        for row in read_table(path, path.name, ("respondent_id",)).rows:
+        # per row: a malformed row stops its own respondent (the recruitment stage reports it), not
+        # everyone's quotes; its values are still replaced, as far as they can be read
+        for row in read_table(path, path.name, ("respondent_id",), per_row=True).rows:
             for column in columns:
                 text = " ".join(row.get(column).split())
                 if text:
                     tag = _tag(column)
                     values.append(Value(row.get("respondent_id"), tag, text, _variants(tag, text)))
+    personal = _index(values)
+    study._cache["personal_list"] = personal
+    return personal
+
+
+def _index(values: list[Value]) -> PersonalList:
     index: dict[str, int] = {}
+    seen: dict[tuple[str, str], int] = {}
+    totals: dict[str, int] = {}
+    rank: list[int] = []
+    owned: dict[str, list[int]] = {}
     for position, value in enumerate(values):
         for variant in value.variants:
             index.setdefault(_norm(variant), position)
-    variants = sorted(index, key=len, reverse=True)
-    pattern = _pattern(tuple(variants)) if variants else None
+        ident = (value.tag, _norm(value.text))
+        if ident not in seen:
+            totals[value.tag] = totals.get(value.tag, 0) + 1
+            seen[ident] = totals[value.tag]
+        rank.append(seen[ident])
+        owned.setdefault(value.owner, []).append(position)
     by_first: dict[str, list[str]] = {}
-    for variant in variants:
+    for variant in sorted(index, key=len, reverse=True):
         first = WORD.search(variant)
         by_first.setdefault(first.group(0) if first else variant, []).append(variant)
-    personal = PersonalList(values, pattern, index, by_first)
-    study._cache["personal_list"] = personal
-    return personal
+    return PersonalList(values, index, by_first, rank, totals, owned)
 
 
 def _tag(column: str) -> str:

@@ -1,31 +1,38 @@
 """Names, places and organisations the study's lists do not hold, found with `deduce` (a Dutch
-de-identification library that ships its lookup lists and works offline), and the key file.
+de-identification library that ships its lookup lists and works offline).
 
-Per respondent, the whole approved transcript is scanned once, in segment order, so the numbering
-is the same whichever quote or export asks first: `[PERSOON-n]`, `[GEMEENTE-n]` (deduce's
-locations: in these studies mostly municipalities and towns), `[ORGANISATIE-n]`, continuing after
-the numbers the study's own lists used. Dates and ages are left alone. Every placeholder and its
-original go to `pseudonymisation_key.csv` beside the inputs (never in out/), so the researcher
-can reverse them. Without deduce (not installed, or the study is not Dutch) only the lists apply.
-deduce builds its lookup structures on first use (about 1–2 minutes, cached in its package
-folder afterwards) and takes some 20 seconds to load per process.
+Only the texts that are published are scanned (the quotes chosen for a report, or every segment
+of an exported transcript), never more. Per respondent the detected names are numbered in the
+order the texts are given (callers pass them in segment order), continuing after the numbers the
+study's own lists use: `[PERSOON-n]`, `[GEMEENTE-n]` (deduce's locations: in these studies mostly
+municipalities and towns), `[ORGANISATIE-n]`; dates and ages are left alone. Each respondent's
+names are kept for the process and seeded from the key file (tasks/pseudonymise_key.py), so a
+name keeps its placeholder across that respondent's quotes, the report, exports and later runs.
+Without deduce (not installed, or the study is not Dutch) only the lists apply.
+
+deduce is imported and loaded only when a text is actually scanned (a Dutch study with
+`privacy.detect_names`, and a respondent who asked for anonymity is quoted or exported), once per
+process. Its lookup structures (a 77 MB pickle, built on first use in its package folder, 1–2
+minutes) load in 2–6 s with the garbage collector paused, instead of 16–30 s.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import gc
 import logging
 import re
 import threading
-from functools import lru_cache
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from tasks.core.files import write_text
 from tasks.core.study import Study
+from tasks.pseudonymise_key import KEY_FILE, PLACEHOLDER, key_book
+
+__all__ = ["KEY_FILE", "detect", "enabled", "list_counters", "replace_names", "version"]
 
 log = logging.getLogger("interview_study")
-KEY_FILE = "pseudonymisation_key.csv"
 TAGS = {
     "persoon": "PERSOON",
     "patient": "PERSOON",
@@ -38,19 +45,52 @@ TAGS = {
     "url": "URL",
     "bsn": "BSN",
 }
-TOKEN = re.compile(r"\[(?P<tag>[A-Z-]+?)-(?P<n>[0-9]+)\]")
-_write_lock = threading.Lock()
+TOKEN = PLACEHOLDER
+_model_lock = threading.Lock()
+_model: dict[str, Any] = {}  # "deduce": the loaded model, or None when it could not be loaded
 
 
-@lru_cache(maxsize=1)
+@dataclass
+class Names:
+    """One respondent's detected names: original -> placeholder, the counters, the texts scanned."""
+
+    mapping: dict[str, str]
+    counters: dict[str, int]
+    scanned: set[str] = field(default_factory=set)
+
+
 def _deduce() -> Any | None:
+    """The deduce model, loaded on first use and kept for the process (None without deduce)."""
+    with _model_lock:
+        if "deduce" not in _model:
+            _model["deduce"] = _load()
+        return _model["deduce"]
+
+
+def _load() -> Any | None:
     try:
         from deduce import Deduce
-
-        return Deduce()
     except Exception as error:  # noqa: BLE001 - without deduce the study's lists still apply
         log.warning("deduce is not available (%s); pseudonymising with the study's lists only", type(error).__name__)
         return None
+    started = time.perf_counter()
+    # deduce unpickles millions of small objects: with the collector running, its passes walk all
+    # of them again and again (16-30 s); paused, loading takes a few seconds. Frozen afterwards,
+    # later collections skip them (they live as long as the process anyway).
+    was_enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        model = Deduce()
+    except Exception as error:  # noqa: BLE001
+        log.warning("deduce could not be loaded (%s); pseudonymising with the study's lists only", type(error).__name__)
+        return None
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+    log.info("deduce loaded in %.1f s", time.perf_counter() - started)
+    return model
 
 
 def version() -> str:
@@ -69,26 +109,39 @@ def enabled(study: Study) -> bool:
 
 def detect(text: str) -> list[tuple[str, str]]:
     """(tag, original) of each entity deduce finds in `text`, in order of position."""
+    if not text.strip():
+        return []
     model = _deduce()
-    if model is None or not text.strip():
+    if model is None:
         return []
     found = sorted(model.deidentify(text).annotations, key=lambda a: a.start_char)
     return [(TAGS[a.tag], a.text) for a in found if a.tag in TAGS]
 
 
-def replace_names(study: Study, rid: str, text: str, counters: dict[str, int]) -> str:
-    """`text` (list values already replaced) with every detected name replaced consistently."""
+def replace_names(study: Study, rid: str, texts: Sequence[str], start: dict[str, int]) -> list[str]:
+    """`texts` (list values already replaced) with every detected name replaced consistently.
+
+    `start`: the highest list placeholder per tag, so that detected names are numbered after them.
+    """
     if not enabled(study):
-        return text
-    mapping, counters = _mapping(study, rid, counters)
-    for tag, original in detect(text):
-        _assign(mapping, tag, original, counters)  # text from outside the transcript: numbered further
-    if not mapping:
-        return text
-    originals = sorted(mapping, key=len, reverse=True)
+        return list(texts)
+    names = _names(study, rid, start)
+    found: list[tuple[str, str, str]] = []
+    for text in texts:
+        if text in names.scanned:
+            continue
+        names.scanned.add(text)
+        for tag, original in detect(text):
+            known = _assign(names, tag, original)
+            if known is not None:
+                found.append((names.mapping[known], known, "deduce"))
+    key_book(study).record(rid, found)
+    if not names.mapping:
+        return list(texts)
+    originals = sorted(names.mapping, key=len, reverse=True)
     pattern = re.compile("|".join(rf"(?<!\w){re.escape(o)}(?!\w)" for o in originals), re.IGNORECASE)
-    lowered = {o.lower(): token for o, token in mapping.items()}
-    return pattern.sub(lambda m: lowered[m.group(0).lower()], text)
+    lowered = {o.lower(): token for o, token in names.mapping.items()}
+    return [pattern.sub(lambda m: lowered[m.group(0).lower()], text) for text in texts]
 
 
 def list_counters(tokens: list[str]) -> dict[str, int]:
@@ -101,61 +154,30 @@ def list_counters(tokens: list[str]) -> dict[str, int]:
     return counters
 
 
-def _mapping(study: Study, rid: str, start: dict[str, int]) -> tuple[dict[str, str], dict[str, int]]:
-    """The respondent's original -> placeholder map from the whole transcript, and its counters."""
-    cache: dict[str, Any] = study._cache.setdefault("detected_names", {})  # type: ignore[assignment]
+def _names(study: Study, rid: str, start: dict[str, int]) -> Names:
+    """The respondent's names, seeded from the key file (placeholders handed out before keep their
+    meaning unless the lists now use that number)."""
+    cache: dict[str, Names] = study._cache.setdefault("detected_names", {})  # type: ignore[assignment]
     if rid not in cache:
-        from tasks.pseudonymise import strip_personal
-
-        mapping: dict[str, str] = {}
-        counters = dict(start)
-        for segment in _segments(study, rid):
-            for tag, original in detect(strip_personal(study, rid, segment)):
-                _assign(mapping, tag, original, counters)
-        cache[rid] = (mapping, counters)
-        write_key(study, rid, mapping)
-    return cache[rid]  # type: ignore[no-any-return]
-
-
-def _assign(mapping: dict[str, str], tag: str, original: str, counters: dict[str, int]) -> None:
-    if TOKEN.fullmatch(original) or any(o.lower() == original.lower() for o in mapping):
-        return
-    counters[tag] = counters.get(tag, 0) + 1
-    mapping[original] = f"[{tag}-{counters[tag]}]"
+        names = Names({}, dict(start))
+        for placeholder, original, source in key_book(study).previous(rid):
+            match = TOKEN.fullmatch(placeholder)
+            if source != "deduce" or match is None or int(match["n"]) <= start.get(match["tag"], 0):
+                continue
+            if not any(o.lower() == original.lower() for o in names.mapping):
+                names.mapping[original] = placeholder
+                names.counters[match["tag"]] = max(names.counters.get(match["tag"], 0), int(match["n"]))
+        cache[rid] = names
+    return cache[rid]
 
 
-def _segments(study: Study, rid: str) -> list[str]:
-    from tasks.core.errors import StudyError
-    from tasks.core.transcripts import load_transcript
-
-    path = study.stage_dir("review") / "approved" / f"{rid}.json"
-    try:
-        return [segment.text for segment in load_transcript(path).segments] if path.is_file() else []
-    except StudyError:
-        return []
-
-
-def write_key(study: Study, rid: str, mapping: dict[str, str], source: str = "deduce") -> None:
-    """Merge one respondent's placeholders into the key file (other respondents' rows are kept)."""
-    path = study.root / KEY_FILE
-    with _write_lock:
-        rows = _read_key(study)
-        rows = [r for r in rows if not (r[0] == rid and r[3] == source)]
-        rows += [(rid, token, original, source) for original, token in mapping.items()]
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(("respondent_id", "placeholder", "original", "found_by"))
-        ordered: list[tuple[str, str, str, str]] = sorted(rows, key=lambda r: (r[0], r[3], r[1]))
-        writer.writerows(ordered)
-        if rows or path.is_file():
-            write_text(path, buffer.getvalue())
-
-
-def _read_key(study: Study) -> list[tuple[str, str, str, str]]:
-    path = study.root / KEY_FILE
-    if not path.is_file():
-        return []
-    with open(path, encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle)
-        next(reader, None)
-        return [(r[0], r[1], r[2], r[3]) for r in reader if len(r) >= 4]
+def _assign(names: Names, tag: str, original: str) -> str | None:
+    """The name as the mapping holds it (numbered when new); None when it is a placeholder already."""
+    if TOKEN.fullmatch(original):
+        return None
+    known = next((o for o in names.mapping if o.lower() == original.lower()), None)
+    if known is not None:
+        return known
+    names.counters[tag] = names.counters.get(tag, 0) + 1
+    names.mapping[original] = f"[{tag}-{names.counters[tag]}]"
+    return original

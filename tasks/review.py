@@ -15,8 +15,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from tasks.core.errors import InputError
 from tasks.core.files import atomic_path, fingerprint
 from tasks.core.manifest import Manifest, Outcome, hash_cache, load_manifest, save_manifest
@@ -200,6 +198,8 @@ def _import(study: Study, rid: str, draft: Transcript) -> Imported:
 
 
 def _write_csv(path: Path, records: list[dict[str, Any]], columns: list[str]) -> None:
+    import pandas as pd  # here, not at import: `status` imports this module
+
     with atomic_path(path) as tmp:
         pd.DataFrame.from_records(records, columns=columns).to_csv(tmp, index=False, lineterminator="\n")
 

@@ -3,7 +3,8 @@
 What is removed, under the output folder: every file named `<id>.*` or inside a folder `<id>/` (any
 stage), the respondent's manifests, study-level files that name the respondent or quote their
 transcript (tables, reports, exports: the next run writes them again without the respondent), the
-respondent's lines in logs and the hash cache. Optionally the recording. The reason given is
+respondent's lines in logs and the hash cache, their rows in the pseudonymisation key (in the study
+folder, beside recruitment.csv). Optionally the recording. The reason given is
 written only to consent.csv, the researcher's own file.
 """
 
@@ -25,6 +26,7 @@ from tasks.core.ids import check_respondent_id
 from tasks.core.manifest import STUDY_KEY
 from tasks.core.study import STAGES, Study
 from tasks.core.tables import parse_date
+from tasks.pseudonymise_key import remove_rows
 
 REASON_COLUMN = "withdrawal_reason"
 CONSENT_COLUMNS = ("respondent_id", "consent_on", "recording", "transcription", "quotes", "anonymize", "withdrawn_on")
@@ -123,6 +125,7 @@ def remove_derived(study: Study, rid: str, from_stage: str = "recruitment") -> l
     found = derived_files(study, rid, from_stage, needles)
     removed = [path for path in found if remove(path)]
     _scrub_hashes(study, rid)
+    remove_rows(study, rid)  # the placeholders of their quotes (pseudonymisation_key.csv, study folder)
     for log_file in study.out.rglob("*.log") if study.out.is_dir() else []:
         _scrub_lines(log_file, needles)
     return removed

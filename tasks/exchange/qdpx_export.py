@@ -109,8 +109,11 @@ def build_project(study: Study, rids: list[str] | None = None) -> tuple[dict[str
 
 def export_qdpx(study: Study, path: Path, rids: list[str] | None = None) -> ExportSummary:
     """Write the study as a REFI-QDA project zip to `path` (atomically)."""
+    from tasks.pseudonymise_key import save_key
+
     files, summary = build_project(study, rids)
     write_bytes(path, zip_bytes(files))
+    save_key(study)  # the placeholders the exported texts received, for the researcher to reverse
     summary.path = path
     return summary
 

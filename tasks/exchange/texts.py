@@ -23,8 +23,10 @@ def export_texts(study: Study, transcript: Transcript) -> list[str]:
     fully; for the others the values of recruitment.csv's personal columns are still replaced,
     because those never leave that file.
     """
-    from tasks.pseudonymise import pseudonymise, strip_personal
+    from tasks.pseudonymise import pseudonymise_texts, strip_personal
 
     rid = transcript.respondent_id
-    replace = pseudonymise if needs_pseudonyms(study, rid) else strip_personal
-    return [replace(study, rid, segment.text) for segment in transcript.segments]
+    texts = [segment.text for segment in transcript.segments]
+    if needs_pseudonyms(study, rid):
+        return pseudonymise_texts(study, rid, texts)  # the key file: save_key once the export is written
+    return [strip_personal(study, rid, text) for text in texts]

@@ -8,7 +8,6 @@ selective coding and aggregation in one run read every file once.
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,9 +17,14 @@ import pandas as pd
 from tasks.core.config import Codebook
 from tasks.core.errors import InputError
 from tasks.core.files import read_json
-from tasks.core.manifest import hash_cache
 from tasks.core.study import Study
 from tasks.open_coding import CODING_COLUMNS, approved_path, coded_path
+from tasks.reporting.inputs import coding_inputs, respondent_numbers, transcript_inputs
+
+__all__ = [
+    "Coded", "attach", "code_table", "coding_inputs", "load_coded", "load_segments", "respondent_numbers",
+    "transcript_inputs", "transcript_meta",
+]
 
 HEADER = ",".join(CODING_COLUMNS).encode()
 SEGMENT_COLUMNS = ["segment_id", "speaker", "text", "question_id"]
@@ -41,20 +45,6 @@ class Coded:
     segment_ids: np.ndarray
     # per-run lookups derived from a segments frame (kept with it, so its id stays unique)
     memo: dict[tuple[Any, ...], tuple[pd.DataFrame, Any]] = field(default_factory=dict, compare=False, repr=False)
-
-
-def coding_inputs(study: Study, eligible: list[str]) -> dict[str, Any]:
-    """What every whole-study stage depends on: the codings' hashes and the codebook."""
-    hashes = hash_cache(study)
-    return {
-        "codings": {rid: hashes.digest(coded_path(study, rid)) for rid in eligible},
-        "codebook": study.codebook.model_dump(mode="json", by_alias=True),
-    }
-
-
-def transcript_inputs(study: Study, eligible: list[str]) -> dict[str, str | None]:
-    hashes = hash_cache(study)
-    return {rid: hashes.digest(approved_path(study, rid)) for rid in eligible}
 
 
 def code_table(codebook: Codebook) -> pd.DataFrame:
@@ -133,30 +123,35 @@ def load_segments(study: Study, eligible: list[str]) -> pd.DataFrame:
         return cached[1]
     records: list[dict[str, Any]] = []
     owners: list[str] = []
+    metas: dict[str, dict[str, Any]] = {}
     for rid in eligible:
         path = approved_path(study, rid)
         try:
-            segments = read_json(path)["segments"]
+            data = read_json(path)
+            segments = data["segments"]
         except (FileNotFoundError, KeyError, ValueError, TypeError):
             raise InputError(f"{study.relative(path)}: missing or damaged; run the review stage for {rid} again") from None
         records += segments
         owners += [rid] * len(segments)
+        metas[rid] = {name: value for name, value in data.items() if name != "segments"}
     frame = pd.DataFrame.from_records(records, columns=SEGMENT_COLUMNS)
     frame.insert(1, "respondent_id", owners)
     frame["question_id"] = frame["question_id"].fillna("").astype(str)
     frame["text"] = frame["text"].fillna("").astype(str)
     frame["chars"] = frame["text"].str.len().astype("int64")
     study._cache["frames_segments"] = (key, frame)
+    study._cache["frames_meta"] = (key, metas)
     return frame
 
 
-def respondent_numbers(ids: list[str]) -> dict[str, int]:
-    """Thesis style numbers: the digits of the ids when they tell respondents apart, else 1..n."""
-    digits = [re.search(r"(\d+)$", rid) for rid in ids]
-    numbers = [int(m.group(1)) if m else None for m in digits]
-    if None not in numbers and len(set(numbers)) == len(numbers):
-        return {rid: int(n) for rid, n in zip(ids, numbers) if n is not None}
-    return {rid: index for index, rid in enumerate(ids, start=1)}
+def transcript_meta(study: Study, eligible: list[str]) -> dict[str, dict[str, Any]]:
+    """The approved transcripts' metadata (engine, model, duration, decision, ...), read once with
+    their segments."""
+    load_segments(study, eligible)
+    cached = study._cache["frames_meta"]
+    assert isinstance(cached, tuple)
+    metas: dict[str, dict[str, Any]] = cached[1]
+    return {rid: metas[rid] for rid in eligible}
 
 
 def attach(data: Coded, segments: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

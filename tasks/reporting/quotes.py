@@ -8,34 +8,19 @@ per respondent before a second from the same respondent, so that a code's quotes
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
-from tasks.consent import consent_of
 from tasks.core.study import Study
-from tasks.pseudonymise import pseudonymise, strip_personal
+from tasks.pseudonymise import pseudonymise_texts, strip_personal
+from tasks.pseudonymise_key import save_key
 from tasks.reporting.frames import Coded, attach
+from tasks.reporting.inputs import Permissions, numbers, permissions, quote_inputs
+
+__all__ = ["Permissions", "best", "candidates", "label", "numbers", "permissions", "quote_inputs", "shown"]
 
 MIN_CHARS = 25
 IDEAL_CHARS = 180
-
-
-@dataclass(frozen=True)
-class Permissions:
-    quotes: frozenset[str]
-    anonymize: frozenset[str]
-
-
-def permissions(study: Study, eligible: list[str]) -> Permissions:
-    """Who may be quoted, and whose quotes are pseudonymised."""
-    everyone = study.config.privacy.anonymize_all
-    consents = {rid: consent_of(study, rid) for rid in eligible}
-    return Permissions(
-        quotes=frozenset(rid for rid, c in consents.items() if c is not None and c.quotes),
-        anonymize=frozenset(rid for rid, c in consents.items() if everyone or c is None or c.anonymize is not False),
-    )
 
 
 def candidates(data: Coded, segments: pd.DataFrame, allowed: frozenset[str]) -> pd.DataFrame:
@@ -68,11 +53,26 @@ def best(frame: pd.DataFrame, group: list[str], per_group: int) -> pd.DataFrame:
 
 
 def shown(study: Study, frame: pd.DataFrame, numbers: dict[str, int], rights: Permissions) -> pd.DataFrame:
-    """Chosen quotes ready to publish: pseudonymised text and the respondent's number."""
-    texts = [
-        (pseudonymise if rid in rights.anonymize else strip_personal)(study, rid, text)
-        for rid, text in zip(frame["respondent_id"], frame["text"])
-    ]
+    """Chosen quotes ready to publish: pseudonymised text and the respondent's number.
+
+    Each anonymised respondent's quotes are pseudonymised together, in segment order (so a name
+    is numbered alike whichever code asked first); the key file is written once, at the end.
+    """
+    texts = list(frame["text"])
+    rids = list(frame["respondent_id"])
+    by_respondent: dict[str, dict[str, list[int]]] = {}
+    for row, (rid, sid) in enumerate(zip(rids, frame["segment_id"])):
+        if rid in rights.anonymize:
+            by_respondent.setdefault(rid, {}).setdefault(str(sid), []).append(row)
+        else:
+            texts[row] = strip_personal(study, rid, texts[row])
+    for rid, rows in by_respondent.items():
+        order = sorted(rows)
+        published = pseudonymise_texts(study, rid, [texts[rows[sid][0]] for sid in order])
+        for sid, text in zip(order, published):
+            for row in rows[sid]:
+                texts[row] = text
+    save_key(study)
     result = frame.assign(text=np.asarray(texts, dtype=object) if texts else frame["text"])
     return result.assign(respondent=result["respondent_id"].map(numbers).astype("Int64"))
 
@@ -80,28 +80,3 @@ def shown(study: Study, frame: pd.DataFrame, numbers: dict[str, int], rights: Pe
 def label(number: int, text: str) -> str:
     """Thesis style: `Respondent 3: "..."`."""
     return f'Respondent {number}: "{text}"'
-
-
-def numbers(study: Study) -> dict[str, int]:
-    """Respondent numbers over the whole roster, so they stay put when someone is left out."""
-    from tasks.core.roster import respondent_ids
-    from tasks.reporting.frames import respondent_numbers
-
-    return respondent_numbers(respondent_ids(study))
-
-
-def quote_inputs(study: Study, eligible: list[str]) -> dict[str, object]:
-    """Everything the published quotes depend on (for stage fingerprints)."""
-    from tasks.pseudonymise import key
-    from tasks.reporting.frames import transcript_inputs
-
-    rights = permissions(study, eligible)
-    numbered = numbers(study)
-    return {
-        "transcripts": transcript_inputs(study, eligible),
-        "quotes": sorted(rights.quotes),
-        "anonymize": sorted(rights.anonymize),
-        "pseudonyms": {rid: key(study, rid) for rid in sorted(rights.quotes)},
-        "numbers": {rid: numbered.get(rid) for rid in eligible},
-        "per_code": study.config.aggregation.quotes_per_code,
-    }

@@ -1,5 +1,6 @@
-"""The Word report: method summary, who was left out and why, the core category, per category a
-table "code — N of n — segments" with the best quotes (thesis style), breakdowns and figures.
+"""The Word report: method summary, the methods appendix's key facts, intercoder agreement, who was
+left out and why, the core category, per category a table "code — N of n — segments" with the best
+quotes (thesis style), breakdowns and figures.
 
 `build_report` returns a `docx.Document`; `save_report` writes it atomically. Nothing here reads
 files: the aggregation stage hands in the tables, quotes (already consented and pseudonymised)
@@ -20,6 +21,7 @@ from docx.shared import Inches
 from tasks.core.config import Codebook
 from tasks.core.files import write_office
 from tasks.reporting.quotes import label
+from tasks.reporting.rigour import Agreement, agreement_section, methods_section
 
 MAX_VALUES = 12  # attribute values shown in one report table; more go to results.xlsx only
 
@@ -50,12 +52,17 @@ class ReportInput:
     by_attribute: pd.DataFrame
     by_phase: pd.DataFrame
     figures: list[tuple[str, bytes]] = field(default_factory=list)
+    agreement: Agreement | None = None  # None: the section says no agreement was computed
+    coreq: list[str] | None = None  # the methods appendix's key facts; None: no methods section
 
 
 def build_report(data: ReportInput) -> Document:
     document = docx.Document()
     document.add_heading(f"Results: {data.title}", level=0)
     _method(document, data)
+    if data.coreq is not None:
+        methods_section(document, data.coreq)
+    agreement_section(document, data.agreement, {c.id: c.name for _, c in data.codebook.codes()})
     _left_out(document, data.left_out)
     _core(document, data)
     document.add_heading("Results per category", level=1)
