@@ -80,8 +80,7 @@ def open_and_check(study_dir: Path) -> Any:
     """Load the study and all three config files, so that a config error stops the run at once."""
     from tasks.core.study import Study
 
-    study = Study.at(study_dir)
-    study.config, study.codebook, study.guide  # noqa: B018 - validate eagerly
+    study = Study.at(study_dir).validate()
     setup_logging(study.root, study.config.study.output_dir)
     return study
 

@@ -9,8 +9,8 @@ from typing import Any
 from prefect import task
 
 from tasks.core.manifest import Manifest, hash_cache
-from tasks.core.stage import execute_report, execute_respondent, execute_study, implementation
-from tasks.core.study import Study
+from tasks.core.stage import execute_report, execute_respondent, execute_study, implementation, work_to_do
+from tasks.core.study import RESPONDENT_STAGES, Study
 
 _studies: dict[str, Study] = {}
 _lock = threading.Lock()
@@ -72,6 +72,22 @@ def refresh_open_coding(study_dir: str) -> list[dict[str, Any]]:
 
     study = open_study(study_dir)
     return [summary(execute_respondent(study, "open_coding", rid)) for rid in respondent_ids(study)]
+
+
+def plan(study_dir: str, respondent_id: str, stages: tuple[str, ...], force: bool) -> tuple[list[str], list[dict[str, Any]]]:
+    """The respondent's stages to submit as tasks, and summaries of the current ones skipped.
+
+    Deciding from disk first means a run with nothing new starts no task for the respondent.
+    """
+    wanted = tuple(stage for stage in stages if stage in RESPONDENT_STAGES)
+    if force:
+        return list(wanted), []
+    to_run, current = work_to_do(open_study(study_dir), respondent_id, wanted)
+    skipped = [
+        {"stage": s.stage, "respondent_id": s.respondent_id, "status": s.status, "reused": True, "ran": False, "counts": {}}
+        for s in current
+    ]
+    return to_run, skipped
 
 
 def save_hashes(study_dir: str) -> None:

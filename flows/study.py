@@ -13,6 +13,7 @@ from prefect.futures import wait
 from flows.artifacts import publish_artifacts
 from flows.stages import (
     open_study,
+    plan,
     refresh_open_coding,
     respondent_stage,
     save_hashes,
@@ -21,7 +22,7 @@ from flows.stages import (
 )
 from tasks.core.files import sweep_temporaries
 from tasks.core.roster import respondent_ids
-from tasks.core.study import RESPONDENT_STAGES, STAGES, STUDY_STAGES
+from tasks.core.study import STAGES, STUDY_STAGES
 
 
 @flow(name="interview-study", flow_run_name="study-run", persist_result=False, validate_parameters=True)
@@ -36,10 +37,12 @@ def study_pipeline(
     sweep_temporaries(study.out)  # what a killed run left half-written is never mistaken for output
     ids = respondents or respondent_ids(study)
     stages = STAGES[: STAGES.index(until) + 1]
-    chains = [_respondent_chain(study_dir, rid, stages, force) for rid in ids]
+    plans = [plan(study_dir, rid, stages, force) for rid in ids]
+    chains = [_respondent_chain(study_dir, rid, to_run, force) for rid, (to_run, _) in zip(ids, plans)]
     reports = [stage_report.submit(study_dir, stage, force) for stage in ("recruitment", "consent")]
     wait([future for chain in chains for future in chain] + reports)
-    results = [future.result() for chain in chains for future in chain]
+    results = [summary for _, skipped in plans for summary in skipped]
+    results += [future.result() for chain in chains for future in chain]
     results += [future.result() for future in reports]
     open_study(study_dir, fresh=True)  # the study stages see what the respondent stages wrote
     results += _study_stages(study_dir, [s for s in stages if s in STUDY_STAGES], force)
@@ -60,9 +63,9 @@ def aggregate_pipeline(study_dir: str, force: bool = False) -> list[dict[str, An
     return results
 
 
-def _respondent_chain(study_dir: str, rid: str, stages: tuple[str, ...], force: bool) -> list[Any]:
+def _respondent_chain(study_dir: str, rid: str, stages: list[str], force: bool) -> list[Any]:
     futures: list[Any] = []
-    for stage in (s for s in stages if s in RESPONDENT_STAGES):
+    for stage in stages:
         futures.append(respondent_stage.submit(study_dir, stage, rid, force, wait_for=futures[-1:]))
     return futures
 

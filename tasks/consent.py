@@ -137,7 +137,8 @@ class ConsentStage:
     version = "1"
 
     def inputs(self, study: Study, respondent_id: str) -> dict[str, Any]:
-        return {"row": read_consents(study).raw.get(respondent_id)}
+        log = read_consents(study)
+        return {"row": log.raw.get(respondent_id), "error": log.errors.get(respondent_id)}
 
     def run(self, study: Study, respondent_id: str) -> Outcome:
         log = read_consents(study)

@@ -35,7 +35,7 @@ def run_plain(root: Path) -> None:
 
     from tasks.core.files import sweep_temporaries
 
-    study = Study.at(root)
+    study = Study.at(root).validate()
     sweep_temporaries(study.out)
     for rid in respondent_ids(study):
         for stage in RESPONDENT_STAGES:

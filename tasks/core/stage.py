@@ -261,3 +261,22 @@ def _derive_study(
     if not fresh[stage_name] or rid not in manifest.meta.get("included", []):
         return StageStatus(rid, stage_name, "pending", "codings changed; run 'interview-study aggregate'")
     return StageStatus(rid, stage_name, manifest.status, manifest.detail)
+
+
+def work_to_do(study: Study, respondent_id: str, stages: tuple[str, ...]) -> tuple[list[str], list[StageStatus]]:
+    """Which of a respondent's stages a run must start, and the statuses of the ones it can skip.
+
+    A run starts at the first stage that is pending (or failed unexpectedly, which is retried);
+    every later stage follows it, since its inputs may change. Stages before it, and all stages
+    when none has work, are current: a no-change run then starts no task at all.
+    """
+    statuses = [s for s in respondent_statuses(study, respondent_id) if s.stage in stages]
+    for index, status in enumerate(statuses):
+        if status.status == "pending" or (status.status == "failed" and _crashed(study, status)):
+            return [s.stage for s in statuses[index:]], statuses[:index]
+    return [], statuses
+
+
+def _crashed(study: Study, status: StageStatus) -> bool:
+    manifest = load_manifest(study, status.stage, status.respondent_id)
+    return manifest is None or bool(manifest.meta.get("unexpected"))

@@ -65,6 +65,11 @@ class Study:
             self.root / "config" / "interview_guide.yaml", InterviewGuide, "config/interview_guide.yaml"
         )
 
+    def validate(self) -> Study:
+        """Load all three config files now, so that a config error stops a run before it starts."""
+        self.config, self.codebook, self.guide  # noqa: B018
+        return self
+
     @property
     def language(self) -> str:
         return self.config.transcription.language or self.config.study.language
