@@ -128,3 +128,15 @@ def hits(path: Path, markers: list[str]) -> list[str]:
         if any(needle in blob.lower() for blob in blobs for needle in needles):
             found.append(f"{path}: {marker}")
     return found
+
+
+def test_no_transcript_sentence_reaches_prefect(example: tuple[Path, str, str]) -> None:
+    """Prefect's database and storage hold no sentence of any transcript, draft or approved."""
+    study = example[0]
+    sentences = [u.text[:60] for d in load_all() for u in d.utterances if u.speaker == "respondent"]
+    for path in sorted((study / "out" / "03_transcription").glob("R*.json")):
+        draft = json.loads(path.read_text(encoding="utf-8"))
+        sentences += [s["text"][:60] for s in draft["segments"] if len(s["text"]) >= 25]
+    assert len(sentences) > 100
+    files = [p for p in (study / ".prefect").rglob("*") if p.is_file()]
+    assert [hit for path in files for hit in hits(path, sentences)] == []
