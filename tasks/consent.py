@@ -11,10 +11,10 @@ from tasks.core.files import atomic_path
 from tasks.core.ids import check_respondent_id
 from tasks.core.manifest import Outcome
 from tasks.core.study import Study
-from tasks.core.tables import Row, parse_date, parse_yes_no, read_table
+from tasks.core.tables import RowLog, Row, parse_date, parse_yes_no, read_table
 
 if TYPE_CHECKING:  # pandas costs ~0.5 s to import; status never needs it
-    import pandas as pd
+    pass
 
 REQUIRED = ("respondent_id", "consent_on", "recording", "transcription", "quotes", "anonymize", "withdrawn_on")
 PERMISSIONS = ("recording", "transcription", "quotes", "anonymize")
@@ -43,12 +43,8 @@ class Consent:
 
 
 @dataclass
-class ConsentLog:
-    label: str
+class ConsentLog(RowLog):
     consents: dict[str, Consent] = field(default_factory=dict)
-    raw: dict[str, dict[str, str]] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-    row_errors: list[str] = field(default_factory=list)
     row_numbers: dict[str, int] = field(default_factory=dict)
 
 

@@ -15,7 +15,7 @@ from tasks.core.files import atomic_path, write_text
 from tasks.core.ids import check_respondent_id
 from tasks.core.manifest import Outcome
 from tasks.core.study import Study
-from tasks.core.tables import Row, parse_choice, parse_date, parse_yes_no, read_table
+from tasks.core.tables import RowLog, Row, parse_choice, parse_date, parse_yes_no, read_table
 from tasks.core.config import CHANNELS, MODES, SIZES
 
 if TYPE_CHECKING:  # pandas costs ~0.5 s to import; status never needs it
@@ -52,12 +52,8 @@ class Recruit:
 
 
 @dataclass
-class RecruitmentLog:
-    label: str
+class RecruitmentLog(RowLog):
     recruits: dict[str, Recruit] = field(default_factory=dict)
-    raw: dict[str, dict[str, str]] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-    row_errors: list[str] = field(default_factory=list)
 
     @property
     def respondents(self) -> dict[str, dict[str, str]]:

@@ -106,15 +106,7 @@ def execute_respondent(study: Study, stage_name: str, respondent_id: str, force:
         return gate
     if stage is None:
         return Manifest(stage_name, respondent_id, "blocked", "this stage is not available in this version", "")
-    fp = _safe_fingerprint(study, stage, respondent_id)
-    if isinstance(fp, Outcome):
-        return record(study, stage_name, respondent_id, "", fp)
-    previous = load_manifest(study, stage_name, respondent_id)
-    if not force and _reusable(study, previous, fp):
-        assert previous is not None
-        return _reused(previous)
-    outcome = guarded(study, f"{stage_name} of {respondent_id}", lambda: stage.run(study, respondent_id))
-    return record(study, stage_name, respondent_id, fp, outcome)
+    return _run_or_reuse(study, stage, respondent_id, respondent_id, f"{stage_name} of {respondent_id}", force)
 
 
 def execute_study(study: Study, stage_name: str, force: bool = False) -> Manifest:
@@ -126,29 +118,28 @@ def execute_study(study: Study, stage_name: str, force: bool = False) -> Manifes
         before = load_manifest(study, STAGES[index - 1], None)
         if before is None or before.status != "done":
             return Manifest(stage_name, "_study", "blocked", f"{STAGES[index - 1]} is not done", "")
-    fp = _safe_fingerprint(study, stage, eligible)
-    if isinstance(fp, Outcome):
-        return record(study, stage_name, None, "", fp)
-    previous = load_manifest(study, stage_name, None)
-    if not force and _reusable(study, previous, fp):
-        assert previous is not None
-        return _reused(previous)
-    outcome = guarded(study, stage_name, lambda: stage.run(study, eligible))
-    outcome.meta.setdefault("included", eligible)
-    return record(study, stage_name, None, fp, outcome)
+    return _run_or_reuse(study, stage, None, eligible, stage_name, force, included=eligible)
 
 
 def execute_report(study: Study, report: Any, force: bool = False) -> Manifest:
     """Run a stage's study-level report (e.g. the sampling report) unless nothing changed."""
-    fp = _safe_fingerprint(study, report, [])
+    return _run_or_reuse(study, report, None, [], f"{report.name} report", force)
+
+
+def _run_or_reuse(
+    study: Study, stage: Any, rid: str | None, subject: Any, label: str, force: bool, included: list[str] | None = None
+) -> Manifest:
+    """The one place where work is skipped (same fingerprint, outputs intact) or done and recorded."""
+    fp = _safe_fingerprint(study, stage, subject)
     if isinstance(fp, Outcome):
-        return record(study, report.name, None, "", fp)
-    previous = load_manifest(study, report.name, None)
-    if not force and _reusable(study, previous, fp):
-        assert previous is not None
+        return record(study, stage.name, rid, "", fp)
+    previous = load_manifest(study, stage.name, rid)
+    if not force and previous is not None and _reusable(study, previous, fp):
         return _reused(previous)
-    outcome = guarded(study, f"{report.name} report", lambda: report.run(study, []))
-    return record(study, report.name, None, fp, outcome)
+    outcome = guarded(study, label, lambda: stage.run(study, subject))
+    if included is not None:  # status tells who is in the study-wide results
+        outcome.meta.setdefault("included", included)
+    return record(study, stage.name, rid, fp, outcome)
 
 
 def _safe_fingerprint(study: Study, stage: Any, subject: Any) -> str | Outcome:

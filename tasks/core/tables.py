@@ -8,7 +8,7 @@ import csv
 import datetime as dt
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tasks.core.errors import InputError, where
@@ -30,6 +30,16 @@ class Row:
 
     def get(self, column: str) -> str:
         return self.values.get(column, "").strip()
+
+
+@dataclass
+class RowLog:
+    """A shared table read per respondent: raw rows by id, errors by id, rows that fit no id."""
+
+    label: str
+    raw: dict[str, dict[str, str]] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    row_errors: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

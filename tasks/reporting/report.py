@@ -22,6 +22,7 @@ from tasks.core.config import Codebook
 from tasks.core.files import write_office
 from tasks.reporting.quotes import label
 from tasks.reporting.rigour import Agreement, agreement_section, methods_section
+from tasks.reporting.word import grid
 
 MAX_VALUES = 12  # attribute values shown in one report table; more go to results.xlsx only
 
@@ -162,19 +163,9 @@ def _breakdowns(document: Document, data: ReportInput) -> None:
             wide = frame.pivot(index="code", columns="value", values="respondents").reindex(list(names))
             sizes = frame.drop_duplicates("value").set_index("value")["n"]
             header = ["Code", *[f"{v.replace('_', ' ')} (n={sizes[v]})" for v in values]]
-            _grid(document, header, [[names[c], *[str(int(wide.loc[c, v])) for v in values]] for c in wide.index])
+            grid(document, header, [[names[c], *[str(int(wide.loc[c, v])) for v in values]] for c in wide.index])
     if not data.by_phase.empty:
         document.add_heading("Expectations and now", level=1)
         document.add_paragraph("Respondents per code in answers to the 'before' and the 'now' questions.")
         wide = data.by_phase.pivot(index="code", columns="phase", values="respondents").reindex(list(names))
-        _grid(document, ["Code", "Before", "Now"], [[names[c], str(int(wide.loc[c, "before"])), str(int(wide.loc[c, "now"]))] for c in wide.index])
-
-
-def _grid(document: Document, header: list[str], rows: list[list[str]]) -> None:
-    table = document.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header):
-        cell.text = text
-    for values in rows:
-        for cell, text in zip(table.add_row().cells, values):
-            cell.text = text
+        grid(document, ["Code", "Before", "Now"], [[names[c], str(int(wide.loc[c, "before"])), str(int(wide.loc[c, "now"]))] for c in wide.index])

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import pandas as pd
 from docx.document import Document
 
+from tasks.reporting.word import grid
+
 MAX_SEGMENTS = 12  # segment ids listed in one cell; the rest are in agreement_disagreements.csv
 UNDEFINED = "n/a"
 
@@ -48,7 +50,7 @@ def agreement_section(document: Document, agreement: Agreement | None, names: di
     everything = _segments(listed[:MAX_SEGMENTS], len(listed))
     rows.append([f"All codes used ({int(overall['codes'])})", *_metrics(overall.to_dict()), everything])
     header = ["Code", "Percent agreement", "Cohen's kappa", "Krippendorff's alpha", "Segments in disagreement"]
-    _grid(document, header, rows)
+    grid(document, header, rows)
     document.add_paragraph(
         f"{UNDEFINED}: undefined, because there is no variation to agree on (neither coder used the code, "
         "or both gave it to every segment). Both coders' codes for every segment in disagreement are in "
@@ -106,11 +108,3 @@ def _segments(ids: list[str], total: int) -> str:
     return ", ".join(ids) + more
 
 
-def _grid(document: Document, header: list[str], rows: list[list[str]]) -> None:
-    table = document.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header):
-        cell.text = text
-    for values in rows:
-        for cell, text in zip(table.add_row().cells, values):
-            cell.text = text

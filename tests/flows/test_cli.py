@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from filelock import FileLock
-from typer.core import TyperArgument, TyperOption
+from typer.core import TyperOption
 from typer.main import get_command
 from typer.testing import CliRunner
 
