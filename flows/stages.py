@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from prefect import task
+from prefect.cache_policies import NO_CACHE
 
 from tasks.core.manifest import Manifest, hash_cache
 from tasks.core.stage import execute_report, execute_respondent, execute_study, implementation, work_to_do
@@ -38,13 +39,13 @@ def summary(manifest: Manifest) -> dict[str, Any]:
     }
 
 
-@task(task_run_name="{stage}-{respondent_id}", persist_result=False, cache_policy=None)
+@task(task_run_name="{stage}-{respondent_id}", persist_result=False, cache_policy=NO_CACHE)
 def respondent_stage(study_dir: str, stage: str, respondent_id: str, force: bool = False) -> dict[str, Any]:
     """Run one stage for one respondent (skipped when its inputs are unchanged)."""
     return summary(execute_respondent(open_study(study_dir), stage, respondent_id, force))
 
 
-@task(task_run_name="{stage}-report", persist_result=False, cache_policy=None)
+@task(task_run_name="{stage}-report", persist_result=False, cache_policy=NO_CACHE)
 def stage_report(study_dir: str, stage: str, force: bool = False) -> dict[str, Any]:
     """Write a per-respondent stage's study-level report (sampling report, consent overview)."""
     module = implementation(stage)
@@ -54,7 +55,7 @@ def stage_report(study_dir: str, stage: str, force: bool = False) -> dict[str, A
     return summary(execute_report(open_study(study_dir), report, force))
 
 
-@task(task_run_name="{stage}", persist_result=False, cache_policy=None)
+@task(task_run_name="{stage}", persist_result=False, cache_policy=NO_CACHE)
 def study_stage(study_dir: str, stage: str, force: bool = False) -> dict[str, Any]:
     """Run a whole-study stage (axial, selective coding, aggregation) over eligible respondents."""
     if implementation(stage) is None:
@@ -62,7 +63,7 @@ def study_stage(study_dir: str, stage: str, force: bool = False) -> dict[str, An
     return summary(execute_study(open_study(study_dir), stage, force))
 
 
-@task(task_run_name="open_coding-refresh", persist_result=False, cache_policy=None)
+@task(task_run_name="open_coding-refresh", persist_result=False, cache_policy=NO_CACHE)
 def refresh_open_coding(study_dir: str) -> list[dict[str, Any]]:
     """Open coding again where a respondent's codings changed (the recoding loop of `aggregate`).
 

@@ -66,7 +66,7 @@ def aggregate_pipeline(study_dir: str, force: bool = False) -> list[dict[str, An
 def _respondent_chain(study_dir: str, rid: str, stages: list[str], force: bool) -> list[Any]:
     futures: list[Any] = []
     for stage in stages:
-        futures.append(respondent_stage.submit(study_dir, stage, rid, force, wait_for=futures[-1:]))
+        futures.append(respondent_stage.submit(study_dir, stage, rid, force, wait_for=futures[-1:]))  # type: ignore[call-overload]
     return futures
 
 

@@ -88,7 +88,15 @@ def _validate(label: str, row: Row, rid: str) -> Consent:
         text = row.get(column)
         return parse_date(text, label, n, column) if text else None
 
-    consent = Consent(rid, date("consent_on"), *(flag(c) for c in PERMISSIONS), date("withdrawn_on"))
+    consent = Consent(
+        rid,
+        date("consent_on"),
+        recording=flag("recording"),
+        transcription=flag("transcription"),
+        quotes=flag("quotes"),
+        anonymize=flag("anonymize"),
+        withdrawn_on=date("withdrawn_on"),
+    )
     if consent.withdrawn_on and consent.consent_on and consent.withdrawn_on < consent.consent_on:
         raise InputError(f"{where(label, n, 'withdrawn_on')}: before consent_on; check both dates")
     return consent

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tasks.core.errors import InputError, StudyError, where
@@ -188,9 +189,8 @@ class RecruitmentReport:
             _write_csv(frame, out / LOG_NAME),
             _write_csv(sampling_report(study, frame), out / "sampling_report.csv"),
             _write_csv(channel_report(frame), out / "channels.csv"),
+            write_text(out / "sampling_report.md", render_summary(study, frame, len(withdrawn))),
         )
-        summary = render_summary(study, frame, len(withdrawn))
-        paths += (write_text(out / "sampling_report.md", summary),)
         return Outcome(
             "done",
             f"{int(frame['interviewed'].sum())} interviews of {len(frame)} contacts",
@@ -278,7 +278,7 @@ def render_summary(study: Study, frame: pd.DataFrame, withdrawn: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _write_csv(frame: pd.DataFrame, path: Any) -> Any:
+def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
     with atomic_path(path) as tmp:
         frame.to_csv(tmp, index=False, lineterminator="\n")
     return path
