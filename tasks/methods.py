@@ -67,7 +67,10 @@ def key_facts(facts: Facts) -> list[str]:
     ]
     if facts.minutes:
         values = list(facts.minutes.values())
-        lines.append(f"Duration: median {statistics.median(values):.0f} minutes, range {min(values):.0f}–{max(values):.0f}.")
+        lines.append(
+            f"Duration: median {_minutes(statistics.median(values))} minutes, "
+            f"range {_minutes(min(values))}–{_minutes(max(values))}."
+        )
     decisions = _counted(Counter(value for value, _ in facts.decisions.values()))
     lines.append(f"Transcripts returned to the participants (member check); decisions: {decisions}.")
     lines.append(f"Coders: {len(facts.coders)}. {facts.agreement or 'No transcript was coded by two coders.'}")
@@ -146,10 +149,15 @@ def _duration(document: docx.document.Document, study: Study, facts: Facts) -> N
         return
     values = list(facts.minutes.values())
     document.add_paragraph(
-        f"Recording length in minutes: median {statistics.median(values):.0f}, range "
-        f"{min(values):.0f}–{max(values):.0f} (n = {len(values)})."
+        f"Recording length in minutes: median {_minutes(statistics.median(values))}, range "
+        f"{_minutes(min(values))}–{_minutes(max(values))} (n = {len(values)})."
     )
-    document.add_paragraph("; ".join(f"{rid}: {m:.0f} min" for rid, m in sorted(facts.minutes.items())) + ".")
+    document.add_paragraph("; ".join(f"{rid}: {_minutes(m)} min" for rid, m in sorted(facts.minutes.items())) + ".")
+
+
+def _minutes(value: float) -> str:
+    """Whole minutes for interviews of real length, tenths for short recordings (1.2, not 1)."""
+    return f"{value:.0f}" if value >= 10 else f"{value:.1f}"
 
 
 def _returned(document: docx.document.Document, study: Study, facts: Facts) -> None:
