@@ -21,7 +21,7 @@ from tasks.core.errors import StudyError
 from tasks.core.roster import problems
 from tasks.core.status import study_status
 from tasks.core.study import Study
-from tests.helpers import run_plain, tiny_complete_study
+from tests.helpers import run_plain
 
 Mutation = Callable[[Path], None]
 
@@ -186,14 +186,6 @@ CASES = [
     Case("guide unknown follow", replace("config/interview_guide.yaml", "follows: q1", "follows: q99"), "study", "",
          "config/interview_guide.yaml"),
 ]
-
-
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("corpus") / "reference"
-    tiny_complete_study(root)
-    run_plain(root)
-    return root
 
 
 def digests(out: Path, keep: Callable[[str], bool]) -> dict[str, str]:

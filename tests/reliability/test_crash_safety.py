@@ -14,19 +14,10 @@ from pathlib import Path
 import pytest
 
 from tasks.core.study import STAGE_DIRS, STAGES, Study
-from tests.helpers import run_plain, tiny_complete_study
+from tests.helpers import run_plain
 
 DRIVER = Path(__file__).with_name("crash_driver.py")
 VOLATILE_ZIP_MEMBERS = ("docProps/core.xml", "docProps/app.xml")
-
-
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A tiny study that every stage has run over, uninterrupted."""
-    root = tmp_path_factory.mktemp("crash") / "reference"
-    tiny_complete_study(root)
-    run_plain(root)
-    return root
 
 
 def snapshot(out: Path) -> dict[str, str]:
