@@ -13,12 +13,9 @@ from flows.cli import app
 from tasks.core.study import Study
 from tests.tasks.review_fixtures import (
     FakeTranscription,
-    approve_all,
+    approved_study,
     file_hashes,
     install_fake_transcription,
-    plant_study_outputs,
-    review_study,
-    set_today,
     traces,
 )
 
@@ -32,11 +29,7 @@ def fake_transcription(monkeypatch: pytest.MonkeyPatch) -> FakeTranscription:
 
 @pytest.fixture
 def study(tmp_path: Path, fake_transcription: FakeTranscription, monkeypatch: pytest.MonkeyPatch) -> Study:
-    set_today(monkeypatch, "2024-03-20")
-    study = approve_all(review_study(tmp_path / "study"), [])
-    study = approve_all(study, ["R01,approved,2024-04-01,", "R02,approved,2024-04-02,"])
-    plant_study_outputs(study)
-    return study
+    return approved_study(tmp_path / "study", monkeypatch)
 
 
 def deleting_recordings(study: Study) -> None:

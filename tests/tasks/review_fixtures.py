@@ -393,3 +393,12 @@ def file_hashes(study: Study, rid: str) -> dict[str, str]:
         for path in sorted((study.root / "out").rglob("*"))
         if path.is_file() and (path.name.startswith(f"{rid}.") or rid in path.relative_to(study.root).parts[:-1])
     }
+
+
+def approved_study(root: Path, monkeypatch: pytest.MonkeyPatch) -> Study:
+    """Review documents sent on 2024-03-20, R01 and R02 approved, every later output planted."""
+    set_today(monkeypatch, "2024-03-20")
+    study = approve_all(review_study(root), [])
+    study = approve_all(study, ["R01,approved,2024-04-01,", "R02,approved,2024-04-02,"])
+    plant_study_outputs(study)
+    return study

@@ -17,12 +17,9 @@ from tests.helpers import write_study
 from tests.tasks.review_fixtures import (
     RECRUITMENT,
     FakeTranscription,
-    approve_all,
+    approved_study,
     file_hashes,
     install_fake_transcription,
-    plant_study_outputs,
-    review_study,
-    set_today,
     traces,
 )
 
@@ -108,11 +105,7 @@ def test_consent_files_that_cannot_be_updated(tmp_path: Path, content: bytes, me
 
 @pytest.fixture
 def reviewed(tmp_path: Path, fake_transcription: FakeTranscription, monkeypatch: pytest.MonkeyPatch) -> Study:
-    set_today(monkeypatch, "2024-03-20")
-    study = approve_all(review_study(tmp_path / "study"), [])  # review documents sent
-    study = approve_all(study, ["R01,approved,2024-04-01,", "R02,approved,2024-04-02,"])
-    plant_study_outputs(study)
-    return study
+    return approved_study(tmp_path / "study", monkeypatch)
 
 
 def test_withdrawal_removes_every_trace_and_nothing_else(reviewed: Study) -> None:
