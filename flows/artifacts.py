@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from tasks.core.stage import StageStatus
-from tasks.core.study import STAGES
+from tasks.protocol import STAGES
 
 STATUS_KEY = "study-status"
 COUNTS_KEY = "status-counts"
@@ -28,7 +28,7 @@ def publish_artifacts(study_dir: str, results: list[dict[str, Any]]) -> None:
     from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
     from flows.stages import open_study
-    from tasks.core.status import study_status
+    from tasks.status import study_status
 
     rows = study_status(open_study(study_dir, fresh=True))
     create_table_artifact(

@@ -21,9 +21,9 @@ from flows.respondent import respondent_pipeline, stages_until
 from flows.settings import FORCED
 from flows.stages import open_study, save_hashes, stage_report, study_stage
 from tasks.core.manifest import load_manifest, manifest_path
-from tasks.core.roster import respondent_ids
-from tasks.core.stage import respondent_statuses
-from tasks.core.study import STAGES, STUDY_STAGES, Study
+from tasks.core.catalog.recruitment import respondent_ids
+from tasks.core.study import Study
+from tasks.protocol import PROTOCOL, STAGES, STUDY_STAGES
 
 if TYPE_CHECKING:
     from prefect.client.schemas.objects import FlowRun
@@ -168,7 +168,7 @@ def respondent_results(
     """The summaries the flow runs would have returned, read from the manifests they wrote."""
     results = []
     for rid in ids:
-        derived = {row.stage: row.status for row in respondent_statuses(study, rid, until=stages[-1])}
+        derived = {row.stage: row.status for row in PROTOCOL.respondent_statuses(study, rid, until=stages[-1])}
         for stage in stages:
             manifest = load_manifest(study, stage, rid)
             ran = _stamp(manifest_path(study, stage, rid)) != before[(rid, stage)]

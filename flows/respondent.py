@@ -7,9 +7,8 @@ from typing import Any
 from prefect import flow
 
 from flows.stages import open_study, respondent_stage, save_hashes
-from tasks.core.errors import InputError
 from tasks.core.ids import check_respondent_id
-from tasks.core.study import RESPONDENT_STAGES, STAGES
+from tasks.protocol import PROTOCOL
 
 
 @flow(
@@ -31,9 +30,8 @@ def respondent_pipeline(
 
 def stages_until(until: str) -> tuple[str, ...]:
     """The per-respondent stages up to `until` (all five when `until` is a whole-study stage)."""
-    if until not in STAGES:
-        raise InputError(f"until: unknown stage {until!r}; use one of {', '.join(STAGES)}")
-    return tuple(stage for stage in RESPONDENT_STAGES if STAGES.index(stage) <= STAGES.index(until))
+    wanted = PROTOCOL.until(until)
+    return tuple(stage for stage in PROTOCOL.respondent_names if stage in wanted)
 
 
 def _log_to_study(study_dir: str) -> None:

@@ -20,9 +20,9 @@ from flows.stages import (
     stage_report,
     study_stage,
 )
+from tasks.core.catalog.recruitment import respondent_ids
 from tasks.core.files import sweep_temporaries
-from tasks.core.roster import respondent_ids
-from tasks.core.study import STAGES, STUDY_STAGES
+from tasks.protocol import PROTOCOL
 
 
 @flow(name="interview-study", flow_run_name="study-run", persist_result=False, validate_parameters=True)
@@ -34,18 +34,18 @@ def study_pipeline(
 ) -> list[dict[str, Any]]:
     """Move every respondent of the study through the stages; one respondent's failure stops no other."""
     study = open_study(study_dir, fresh=True)
-    sweep_temporaries(study.out)  # what a killed run left half-written is never mistaken for output
+    sweep_temporaries(study.catalog.out)  # what a killed run left half-written is never mistaken for output
     ids = respondents or respondent_ids(study)
-    stages = STAGES[: STAGES.index(until) + 1]
+    stages = PROTOCOL.until(until)
     plans = [plan(study_dir, rid, stages, force) for rid in ids]
     chains = [_respondent_chain(study_dir, rid, to_run, force) for rid, (to_run, _) in zip(ids, plans)]
-    reports = [stage_report.submit(study_dir, stage, force) for stage in ("recruitment", "consent")]
+    reports = [stage_report.submit(study_dir, report.name, force) for report in PROTOCOL.reports]
     wait([future for chain in chains for future in chain] + reports)
     results = [summary for _, skipped in plans for summary in skipped]
     results += [future.result() for chain in chains for future in chain]
     results += [future.result() for future in reports]
     open_study(study_dir, fresh=True)  # the study stages see what the respondent stages wrote
-    results += _study_stages(study_dir, [s for s in stages if s in STUDY_STAGES], force)
+    results += _study_stages(study_dir, [s for s in stages if s in PROTOCOL.study_names], force)
     save_hashes(study_dir)
     publish_artifacts(study_dir, results)
     return results
@@ -57,7 +57,7 @@ def aggregate_pipeline(study_dir: str, force: bool = False) -> list[dict[str, An
     open_study(study_dir, fresh=True)
     results = [r for r in refresh_open_coding(study_dir) if r["ran"]]  # recoded respondents only
     open_study(study_dir, fresh=True)
-    results += _study_stages(study_dir, list(STUDY_STAGES), force)
+    results += _study_stages(study_dir, list(PROTOCOL.study_names), force)
     save_hashes(study_dir)
     publish_artifacts(study_dir, results)
     return results

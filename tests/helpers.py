@@ -29,14 +29,14 @@ def run_plain(root: Path) -> None:
     """Every stage over the study in order, like the flow, without Prefect (for fast tests)."""
     from tasks import consent, recruitment
     from tasks.core.manifest import hash_cache
-    from tasks.core.roster import respondent_ids
-    from tasks.core.stage import execute_report, execute_respondent, execute_study
-    from tasks.core.study import RESPONDENT_STAGES, STUDY_STAGES
+    from tasks.core.catalog.recruitment import respondent_ids
+    from tasks.protocol import execute_report, execute_respondent, execute_study
+    from tasks.protocol import RESPONDENT_STAGES, STUDY_STAGES
 
     from tasks.core.files import sweep_temporaries
 
     study = Study.at(root).validate()
-    sweep_temporaries(study.out)
+    sweep_temporaries(study.catalog.out)
     for rid in respondent_ids(study):
         for stage in RESPONDENT_STAGES:
             execute_respondent(study, stage, rid)

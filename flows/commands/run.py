@@ -11,8 +11,8 @@ from flows.cli import StudyOption, app, err, fail_cleanly, open_and_check, out, 
 from tasks.core.errors import InputError
 from tasks.core.ids import check_respondent_id
 from tasks.core.lock import study_lock
-from tasks.core.roster import problems, respondent_ids
-from tasks.core.study import STAGES
+from tasks.core.catalog.recruitment import respondent_ids
+from tasks.protocol import STAGES, problems
 
 WaitOption = Annotated[
     float, typer.Option("--wait", help="Seconds to wait for another run on this study to finish.")

@@ -10,8 +10,8 @@ from rich.table import Table
 
 from flows.cli import StudyOption, app, err, fail_cleanly, out
 from tasks.core.errors import InputError
-from tasks.core.roster import problems
-from tasks.core.study import STAGES, Study
+from tasks.core.study import Study
+from tasks.protocol import STAGES, problems
 
 STYLE = {
     "done": "green",
@@ -32,7 +32,7 @@ def status(
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
 ) -> None:
     """Show where every respondent stands in every stage."""
-    from tasks.core.status import FORMATS, approved as approved_rows, matrix, render, study_status
+    from tasks.status import FORMATS, approved as approved_rows, matrix, render, study_status
 
     if fmt not in FORMATS:
         raise InputError(f"--format: unknown format {fmt!r}; use table, csv or json")

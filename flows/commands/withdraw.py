@@ -28,32 +28,32 @@ def withdraw(
     wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for a run on this study to finish.")] = 30.0,
 ) -> None:
     """Record a withdrawal and remove the respondent's derived data (and, if the study says so, the recording)."""
-    from tasks.core.roster import respondent_ids
+    from tasks.core.catalog.recruitment import respondent_ids
     from tasks.withdrawal import withdraw as record_and_remove
 
     study = open_and_check(study_dir)
     rid = check_respondent_id(respondent_id, "withdraw")
     on = _date(date)
     if rid not in respondent_ids(study):
-        raise InputError(f"withdraw: {rid} is not a respondent in {study.recruitment_file.name}; check the id")
-    recording = study.audio(rid)
+        raise InputError(f"withdraw: {rid} is not a respondent in {study.catalog.recruitment_file.name}; check the id")
+    recording = study.catalog.audio(rid)
     delete = study.config.review.delete_recording_on_withdrawal and recording is not None
     if delete and not yes:
         assert recording is not None
-        delete = typer.confirm(f"Delete the recording {study.relative(recording)} too? This cannot be undone", default=False)
+        delete = typer.confirm(f"Delete the recording {study.catalog.relative(recording)} too? This cannot be undone", default=False)
     with study_lock(study, wait):
         result = record_and_remove(study, rid, on, reason, delete_recording=delete)
     when = result.recorded.withdrawn_on.isoformat()
     first = f"already withdrawn on {when}" if result.recorded.already else f"withdrawn on {when}"
     out.print(
-        f"{rid}: {first} ({study.consent_file.name} row {result.recorded.row}); "
+        f"{rid}: {first} ({study.catalog.consent_file.name} row {result.recorded.row}); "
         f"removed {len(result.removed)} derived file{'' if len(result.removed) == 1 else 's'}",
         markup=False,
         highlight=False,
     )
     if recording is not None:
         kept = "deleted" if result.recording_deleted else "kept"
-        out.print(f"the recording {study.relative(recording)} was {kept}", markup=False, highlight=False)
+        out.print(f"the recording {study.catalog.relative(recording)} was {kept}", markup=False, highlight=False)
     out.print("next: run 'interview-study aggregate' so that the results count n without them", highlight=False)
 
 

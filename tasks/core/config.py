@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
@@ -21,6 +21,32 @@ ENUMS: dict[str, tuple[str, ...]] = {
 }
 ATTRIBUTES = ("channel", "interview_mode", "municipality_size", "role")
 
+# The study's inputs, by their names in the study folder: what the researcher keeps there (config,
+# recordings, returned review documents in review/returned, codings, the tables, the pseudonymisation
+# key) and the orchestrator's own folder. Nothing the pipeline writes may be, hold or lie inside one
+# of them: neither study.output_dir nor a file an export command is told to write. Compared
+# case-insensitively, as macOS and Windows file systems do.
+INPUT_NAMES = (
+    "config",
+    "audio",
+    "review",
+    "codings",
+    "recruitment.csv",
+    "recruitment.xlsx",
+    "consent.csv",
+    "reviews.csv",
+    "pseudonymisation_key.csv",
+    ".prefect",
+)
+
+
+def input_of(relative: PurePath) -> str | None:
+    """The input (one of INPUT_NAMES) that a path relative to the study folder is or lies inside."""
+    if not relative.parts:
+        return None
+    first = relative.parts[0].casefold()
+    return next((name for name in INPUT_NAMES if name.casefold() == first), None)
+
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -33,10 +59,21 @@ class StudySection(Model):
 
     @field_validator("output_dir")
     @classmethod
-    def _relative(cls, value: str) -> str:
-        if Path(value).is_absolute() or ".." in Path(value).parts or not value.strip():
+    def _dedicated(cls, value: str) -> str:
+        """A folder of its own inside the study that holds no input; `./out/` becomes `out`."""
+        advice = "name a dedicated folder such as out"
+        if not value.strip():
+            raise _KeyedError((), f"is empty; {advice}")
+        path = PurePath(value)
+        if path.is_absolute() or ".." in path.parts:
             raise ValueError("must be a folder inside the study folder, such as 'out'")
-        return value
+        if not path.parts:  # '.', './'
+            raise _KeyedError((), f"{value!r} is the study folder itself; {advice}")
+        name = input_of(path)
+        if name is not None:
+            where = "is" if len(path.parts) == 1 else f"lies inside {name},"
+            raise _KeyedError((), f"{value!r} {where} an input of the study; {advice}")
+        return path.as_posix()
 
 
 class RecruitmentSection(Model):

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 
 from tasks.core.errors import InputError
+from tasks.core.layout import RESERVED
 
 RESPONDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
 SEGMENT_ID = re.compile(r"(?P<respondent>[A-Za-z0-9][A-Za-z0-9_-]{0,31})-(?P<number>[0-9]{4})")
 
 
 def is_respondent_id(value: str) -> bool:
-    return RESPONDENT_ID.fullmatch(value) is not None
+    return RESPONDENT_ID.fullmatch(value) is not None and value.lower() not in RESERVED
 
 
 def check_respondent_id(value: object, where: str = "respondent id") -> str:
@@ -21,6 +22,8 @@ def check_respondent_id(value: object, where: str = "respondent id") -> str:
     a name typed into the wrong column, which must not reach logs).
     """
     text = "" if value is None else str(value).strip()
+    if RESPONDENT_ID.fullmatch(text) and text.lower() in RESERVED:
+        raise InputError(f"{where}: {text!r} is the name of one of the tool's own folders; choose another id")
     if is_respondent_id(text):
         return text
     if not text:

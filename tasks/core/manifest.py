@@ -29,6 +29,9 @@ class Outcome:
     outputs: tuple[Path, ...] = ()
     counts: dict[str, int] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
+    # An earlier stage from which on the respondent's outputs are withdrawn (a transcript declined
+    # at review): the engine forgets them and records those stages as excluded with this detail.
+    retracts: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ class Manifest:
 
 
 def manifest_path(study: Study, stage: str, respondent_id: str | None) -> Path:
-    return study.state_dir / stage / f"{respondent_id or STUDY_KEY}.json"
+    return study.catalog.manifest(stage, respondent_id or STUDY_KEY)
 
 
 def load_manifest(study: Study, stage: str, respondent_id: str | None) -> Manifest | None:
@@ -72,7 +75,7 @@ def save_manifest(study: Study, manifest: Manifest) -> None:
 
 def record(study: Study, stage: str, respondent_id: str | None, fp: str, outcome: Outcome) -> Manifest:
     """Turn an outcome into a manifest (hashing the outputs) and persist it."""
-    outputs = {study.relative(path): sha256_file(path) for path in outcome.outputs}
+    outputs = {study.catalog.relative(path): sha256_file(path) for path in outcome.outputs}
     manifest = Manifest(
         stage=stage,
         respondent_id=respondent_id or STUDY_KEY,
@@ -134,8 +137,6 @@ class HashCache:
 
 
 def hash_cache(study: Study) -> HashCache:
-    cache = study._cache.get("hashes")
-    if not isinstance(cache, HashCache):
-        cache = HashCache(study.state_dir / "hashes.json")
-        study._cache["hashes"] = cache
-    return cache
+    if study.cache.hashes is None:
+        study.cache.hashes = HashCache(study.catalog.hashes_file)
+    return study.cache.hashes

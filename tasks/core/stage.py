@@ -1,31 +1,46 @@
 """How a stage is run and skipped, and how its status is derived from disk.
 
-A stage module exposes `STAGE`, an object with a `name`, a `version`, `inputs(...)` (a JSON-able
-description of everything its output depends on: content hashes of files, settings) and
-`run(...)` (the work, returning an Outcome). This module runs it when the fingerprint of its
-inputs changed and derives `done/waiting/blocked/excluded/failed/pending` from the manifests.
+A stage is an object with a `name`, a `version`, `inputs(...)` (a JSON-able description of
+everything its output depends on: content hashes of files, settings) and `run(...)` (the work,
+returning an Outcome). The protocol (`tasks.protocol`) lists them in order in a `Pipeline`; this
+module runs a stage when the fingerprint of its inputs changed and derives
+`done/waiting/blocked/excluded/failed/pending` from the manifests. It knows no stage by name.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, Protocol
 
-from tasks.core.errors import StudyError
+from tasks.core.catalog.recruitment import read_log, respondent_ids
+from tasks.core.errors import InputError, StudyError
 from tasks.core.files import fingerprint
+from tasks.core.forget import forget
 from tasks.core.manifest import (
+    STUDY_KEY,
     Manifest,
     Outcome,
     Status,
     load_manifest,
     outputs_intact,
     record,
+    save_manifest,
 )
-from tasks.core.study import RESPONDENT_STAGES, STAGES, STUDY_STAGES, Study
+from tasks.core.study import Study
 
 log = logging.getLogger("interview_study")
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """Who a whole-study stage works on: the eligible respondents (open coding done: consented,
+    approved, not withdrawn) and the roster's others, each with the reason they are left out."""
+
+    eligible: list[str]
+    left_out: list[tuple[str, str]] = field(default_factory=list)
 
 
 class RespondentStage(Protocol):
@@ -41,9 +56,20 @@ class StudyStage(Protocol):
     name: str
     version: str
 
-    def inputs(self, study: Study, eligible: list[str]) -> dict[str, Any]: ...
+    def inputs(self, study: Study, cohort: Cohort) -> dict[str, Any]: ...
 
-    def run(self, study: Study, eligible: list[str]) -> Outcome: ...
+    def run(self, study: Study, cohort: Cohort) -> Outcome: ...
+
+
+class Report(Protocol):
+    """A per-respondent stage's study-level output (the sampling report, the consent overview)."""
+
+    name: str
+    version: str
+
+    def inputs(self, study: Study) -> dict[str, Any]: ...
+
+    def run(self, study: Study) -> Outcome: ...
 
 
 @dataclass(frozen=True)
@@ -62,30 +88,14 @@ class StageStatus:
         }
 
 
-def implementation(stage: str) -> Any | None:
-    """The stage module's STAGE object, or None while the stage is not part of this version."""
-    try:
-        module = importlib.import_module(f"tasks.{stage}")
-    except ModuleNotFoundError as error:
-        if error.name == f"tasks.{stage}":
-            return None
-        raise
-    return getattr(module, "STAGE", None)
-
-
-def current_fingerprint(stage: Any, study: Study, subject: Any) -> str:
-    return fingerprint({"stage": stage.name, "version": stage.version, "inputs": stage.inputs(study, subject)})
-
-
-def guarded(study: Study, label: str, work: Any) -> Outcome:
+def guarded(study: Study, label: str, work: Callable[[], Outcome]) -> Outcome:
     """Run `work()`; expected errors become a failed outcome with their one-line message.
 
     Unexpected errors are logged with their traceback to the study's local log (which may hold
     personal data and never reaches Prefect) and reported by type only.
     """
     try:
-        outcome: Outcome = work()
-        return outcome
+        return work()
     except StudyError as error:
         return Outcome("failed", error.message)
     except Exception as error:  # noqa: BLE001 - one respondent's crash must not stop the others
@@ -98,52 +108,215 @@ def guarded(study: Study, label: str, work: Any) -> Outcome:
         )
 
 
-def execute_respondent(study: Study, stage_name: str, respondent_id: str, force: bool = False) -> Manifest:
-    """Run one respondent's stage unless its inputs are unchanged; returns its manifest."""
-    stage = implementation(stage_name)
-    gate = _gate(study, stage_name, respondent_id)
-    if gate is not None:
-        return gate
-    if stage is None:
-        return Manifest(stage_name, respondent_id, "blocked", "this stage is not available in this version", "")
-    return _run_or_reuse(study, stage, respondent_id, respondent_id, f"{stage_name} of {respondent_id}", force)
+@dataclass
+class Pipeline:
+    """The stages in order: per respondent first, then whole-study; and the study-level reports."""
 
+    respondent: tuple[RespondentStage, ...]
+    study: tuple[StudyStage, ...]
+    reports: tuple[Report, ...] = ()
+    forget_hooks: tuple[Callable[[Study, str], object], ...] = ()
 
-def execute_study(study: Study, stage_name: str, force: bool = False) -> Manifest:
-    """Run a whole-study stage over the eligible respondents unless nothing changed."""
-    stage = implementation(stage_name)
-    eligible = eligible_respondents(study)
-    index = STAGES.index(stage_name)
-    if index > STAGES.index(STUDY_STAGES[0]):
-        before = load_manifest(study, STAGES[index - 1], None)
-        if before is None or before.status != "done":
-            return Manifest(stage_name, "_study", "blocked", f"{STAGES[index - 1]} is not done", "")
-    return _run_or_reuse(study, stage, None, eligible, stage_name, force, included=eligible)
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(stage.name for stage in (*self.respondent, *self.study))
 
+    @property
+    def respondent_names(self) -> tuple[str, ...]:
+        return tuple(stage.name for stage in self.respondent)
 
-def execute_report(study: Study, report: Any, force: bool = False) -> Manifest:
-    """Run a stage's study-level report (e.g. the sampling report) unless nothing changed."""
-    return _run_or_reuse(study, report, None, [], f"{report.name} report", force)
+    @property
+    def study_names(self) -> tuple[str, ...]:
+        return tuple(stage.name for stage in self.study)
+
+    def until(self, last: str) -> tuple[str, ...]:
+        """The stage names up to and including `last`."""
+        if last not in self.names:
+            raise InputError(f"until: unknown stage {last!r}; use one of {', '.join(self.names)}")
+        return self.names[: self.names.index(last) + 1]
+
+    def respondent_stage(self, name: str) -> RespondentStage:
+        return next(stage for stage in self.respondent if stage.name == name)
+
+    def study_stage(self, name: str) -> StudyStage:
+        return next(stage for stage in self.study if stage.name == name)
+
+    # running -------------------------------------------------------------------------------
+    def execute_respondent(self, study: Study, name: str, respondent_id: str, force: bool = False) -> Manifest:
+        """Run one respondent's stage unless its inputs are unchanged; returns its manifest."""
+        gate = self._gate(study, name, respondent_id)
+        if gate is not None:
+            return gate
+        stage = self.respondent_stage(name)
+
+        def work() -> Outcome:
+            outcome = stage.run(study, respondent_id)
+            if outcome.retracts is not None:
+                self._retract(study, respondent_id, outcome.retracts, name, outcome.detail)
+            return outcome
+
+        return _run_or_reuse(
+            study, stage, respondent_id, lambda: stage.inputs(study, respondent_id), work, f"{name} of {respondent_id}", force
+        )
+
+    def forget(self, study: Study, rid: str, from_stage: str) -> list[Path]:
+        """Remove the respondent's outputs from `from_stage` on, and every whole-study output that
+        included them; then whatever the protocol's hooks keep elsewhere (the pseudonymisation key)."""
+        stages = self.respondent_names[self.respondent_names.index(from_stage):]
+        reports = [report.name for report in self.reports] if from_stage == self.respondent_names[0] else []
+        removed = forget(study, rid, stages, [*self.study_names, *reports])
+        for hook in self.forget_hooks:
+            hook(study, rid)
+        return removed
+
+    def _retract(self, study: Study, rid: str, from_stage: str, current: str, detail: str) -> None:
+        """Forget the respondent's outputs from `from_stage` on and record the stages before
+        `current` as excluded (same fingerprint: the next run does not redo them)."""
+        names = self.respondent_names
+        earlier = [load_manifest(study, name, rid) for name in names[names.index(from_stage) : names.index(current)]]
+        self.forget(study, rid, from_stage)
+        for manifest in earlier:
+            if manifest is not None:
+                save_manifest(study, replace(manifest, status="excluded", detail=detail, outputs={}, counts={}, meta={}))
+
+    def execute_study(self, study: Study, name: str, force: bool = False) -> Manifest:
+        """Run a whole-study stage over the eligible respondents unless nothing changed."""
+        stage = self.study_stage(name)
+        cohort = self.cohort(study)
+        index = self.study_names.index(name)
+        if index > 0:
+            before = load_manifest(study, self.study_names[index - 1], None)
+            if before is None or before.status != "done":
+                return Manifest(name, STUDY_KEY, "blocked", f"{self.study_names[index - 1]} is not done", "")
+        return _run_or_reuse(
+            study, stage, None, lambda: stage.inputs(study, cohort), lambda: stage.run(study, cohort),
+            name, force, included=cohort.eligible,
+        )
+
+    def execute_report(self, study: Study, report: Report, force: bool = False) -> Manifest:
+        """Run a study-level report unless nothing changed."""
+        return _run_or_reuse(
+            study, report, None, lambda: report.inputs(study), lambda: report.run(study), f"{report.name} report", force
+        )
+
+    def _gate(self, study: Study, name: str, respondent_id: str) -> Manifest | None:
+        """A not-run manifest when an earlier stage stops this one (not saved: status derives it)."""
+        index = self.respondent_names.index(name)
+        if index == 0:
+            return None
+        earlier = self.respondent_statuses(study, respondent_id, until=self.respondent_names[index - 1])[-1]
+        if earlier.status == "done":
+            return None
+        status: Status = "excluded" if earlier.status == "excluded" else "blocked"
+        detail = earlier.detail if status == "excluded" else f"{earlier.stage} is not done ({earlier.status})"
+        return Manifest(name, respondent_id, status, detail, "")
+
+    # status --------------------------------------------------------------------------------
+    def respondent_statuses(self, study: Study, respondent_id: str, until: str | None = None) -> list[StageStatus]:
+        """The per-respondent stages' statuses, derived from manifests and the current inputs."""
+        statuses: list[StageStatus] = []
+        previous: StageStatus | None = None
+        for stage in self.respondent:
+            current = _derive(study, stage, respondent_id, previous)
+            statuses.append(current)
+            previous = current
+            if stage.name == until:
+                break
+        return statuses
+
+    def eligible(self, study: Study) -> list[str]:
+        """Respondents whose open coding is done (so: consented, approved, not withdrawn)."""
+        return self.cohort(study).eligible
+
+    def cohort(self, study: Study) -> Cohort:
+        """The eligible respondents and, for each other respondent, why they are not counted."""
+        eligible: list[str] = []
+        left_out: list[tuple[str, str]] = []
+        for rid in respondent_ids(study):
+            first = next((s for s in self.respondent_statuses(study, rid) if s.status != "done"), None)
+            if first is None:
+                eligible.append(rid)
+            elif first.status == "excluded":
+                left_out.append((rid, first.detail))
+            else:
+                left_out.append((rid, f"{first.stage.replace('_', ' ')} is {first.status}"))
+        return Cohort(eligible, left_out)
+
+    def study_statuses(self, study: Study, rid: str, last: StageStatus) -> list[StageStatus]:
+        """The whole-study stages as they concern one respondent."""
+        statuses: list[StageStatus] = []
+        previous = last
+        cohort: Cohort | None = None
+        for stage in self.study:
+            if previous.status == "excluded":
+                current = StageStatus(rid, stage.name, "excluded", previous.detail)
+            elif previous.status != "done":
+                current = StageStatus(rid, stage.name, "blocked", f"{previous.stage} is not done ({previous.status})")
+            else:
+                if cohort is None and stage.name not in study.cache.study_fresh:
+                    cohort = self.cohort(study)
+                current = _derive_study(study, stage, rid, cohort)
+            statuses.append(current)
+            previous = current
+        return statuses
+
+    def work_to_do(self, study: Study, respondent_id: str, stages: Sequence[str]) -> tuple[list[str], list[StageStatus]]:
+        """Which of a respondent's stages a run must start, and the statuses of the ones it can skip.
+
+        A run starts at the first stage that is pending (or failed unexpectedly, which is retried);
+        every later stage follows it, since its inputs may change. Stages before it, and all stages
+        when none has work, are current: a no-change run then starts no task at all.
+        """
+        statuses = [s for s in self.respondent_statuses(study, respondent_id) if s.stage in stages]
+        for index, status in enumerate(statuses):
+            if status.status == "pending" or (status.status == "failed" and _crashed(study, status)):
+                return [s.stage for s in statuses[index:]], statuses[:index]
+        return [], statuses
+
+    def problems(self, study: Study) -> list[str]:
+        """One line per input row that no respondent's status can show (bad or unknown ids)."""
+        lines = list(read_log(study).row_errors)
+        known = set(respondent_ids(study))
+        for stage in self.respondent:
+            check = getattr(stage, "row_problems", None)
+            if check is None:
+                continue
+            try:
+                lines += check(study, known)
+            except StudyError as error:
+                lines.append(error.message)
+        return lines
 
 
 def _run_or_reuse(
-    study: Study, stage: Any, rid: str | None, subject: Any, label: str, force: bool, included: list[str] | None = None
+    study: Study,
+    stage: Any,
+    rid: str | None,
+    inputs: Callable[[], dict[str, Any]],
+    work: Callable[[], Outcome],
+    label: str,
+    force: bool,
+    included: list[str] | None = None,
 ) -> Manifest:
     """The one place where work is skipped (same fingerprint, outputs intact) or done and recorded."""
-    fp = _safe_fingerprint(study, stage, subject)
+    fp = _safe_fingerprint(study, stage, inputs)
     if isinstance(fp, Outcome):
         return record(study, stage.name, rid, "", fp)
     previous = load_manifest(study, stage.name, rid)
     if not force and previous is not None and _reusable(study, previous, fp):
         return _reused(previous)
-    outcome = guarded(study, label, lambda: stage.run(study, subject))
+    outcome = guarded(study, label, work)
     if included is not None:  # status tells who is in the study-wide results
         outcome.meta.setdefault("included", included)
     return record(study, stage.name, rid, fp, outcome)
 
 
-def _safe_fingerprint(study: Study, stage: Any, subject: Any) -> str | Outcome:
-    result = guarded(study, f"{stage.name} inputs", lambda: Outcome("done", current_fingerprint(stage, study, subject)))
+def _fingerprint(stage: Any, inputs: dict[str, Any]) -> str:
+    return fingerprint({"stage": stage.name, "version": stage.version, "inputs": inputs})
+
+
+def _safe_fingerprint(study: Study, stage: Any, inputs: Callable[[], dict[str, Any]]) -> str | Outcome:
+    result = guarded(study, f"{stage.name} inputs", lambda: Outcome("done", _fingerprint(stage, inputs())))
     return result.detail if result.status == "done" else result
 
 
@@ -161,111 +334,38 @@ def _reused(manifest: Manifest) -> Manifest:
     return Manifest(**{**manifest.to_json(), "reused": True})
 
 
-def _gate(study: Study, stage_name: str, respondent_id: str) -> Manifest | None:
-    """A not-run manifest when an earlier stage stops this one (not saved: status derives it)."""
-    index = RESPONDENT_STAGES.index(stage_name)
-    if index == 0:
-        return None
-    earlier = respondent_statuses(study, respondent_id, until=RESPONDENT_STAGES[index - 1])[-1]
-    if earlier.status == "done":
-        return None
-    status: Status = "excluded" if earlier.status == "excluded" else "blocked"
-    detail = earlier.detail if status == "excluded" else f"{earlier.stage} is not done ({earlier.status})"
-    return Manifest(stage_name, respondent_id, status, detail, "")
-
-
-def respondent_statuses(study: Study, respondent_id: str, until: str | None = None) -> list[StageStatus]:
-    """The per-respondent stages' statuses, derived from manifests and the current inputs."""
-    statuses: list[StageStatus] = []
-    previous: StageStatus | None = None
-    for stage_name in RESPONDENT_STAGES:
-        current = _derive(study, stage_name, respondent_id, previous)
-        statuses.append(current)
-        previous = current
-        if stage_name == until:
-            break
-    return statuses
-
-
-def _derive(study: Study, stage_name: str, rid: str, previous: StageStatus | None) -> StageStatus:
+def _derive(study: Study, stage: RespondentStage, rid: str, previous: StageStatus | None) -> StageStatus:
+    name = stage.name
     if previous is not None and previous.status == "excluded":
-        return StageStatus(rid, stage_name, "excluded", previous.detail)
+        return StageStatus(rid, name, "excluded", previous.detail)
     if previous is not None and previous.status != "done":
-        return StageStatus(rid, stage_name, "blocked", f"{previous.stage} is not done ({previous.status})")
-    stage = implementation(stage_name)
-    if stage is None:
-        return StageStatus(rid, stage_name, "blocked", "this stage is not available in this version")
-    manifest = load_manifest(study, stage_name, rid)
+        return StageStatus(rid, name, "blocked", f"{previous.stage} is not done ({previous.status})")
+    manifest = load_manifest(study, name, rid)
     if manifest is None:
-        return StageStatus(rid, stage_name, "pending", "not run yet")
-    fp = _safe_fingerprint(study, stage, rid)
+        return StageStatus(rid, name, "pending", "not run yet")
+    fp = _safe_fingerprint(study, stage, lambda: stage.inputs(study, rid))
     if isinstance(fp, Outcome):
-        return StageStatus(rid, stage_name, "failed", fp.detail)
+        return StageStatus(rid, name, "failed", fp.detail)
     if manifest.fingerprint != fp:
-        return StageStatus(rid, stage_name, "pending", "inputs changed since the last run")
+        return StageStatus(rid, name, "pending", "inputs changed since the last run")
     # optional: a stage may word its stored detail for today (e.g. "sent 2024-03-20 (12 days ago)")
     live = getattr(stage, "live_detail", None)
     detail = live(study, rid, manifest) if callable(live) else manifest.detail
-    return StageStatus(rid, stage_name, manifest.status, detail)
+    return StageStatus(rid, name, manifest.status, detail)
 
 
-def eligible_respondents(study: Study) -> list[str]:
-    """Respondents whose open coding is done (so: consented, approved, not withdrawn)."""
-    from tasks.core.roster import respondent_ids
-
-    return [
-        rid
-        for rid in respondent_ids(study)
-        if respondent_statuses(study, rid)[-1].status == "done"
-    ]
-
-
-def study_statuses(study: Study, rid: str, last: StageStatus, eligible: list[str]) -> list[StageStatus]:
-    """Axial coding, selective coding and aggregation as they concern one respondent."""
-    statuses: list[StageStatus] = []
-    previous = last
-    fresh: dict[str, bool] = study._cache.setdefault("study_fresh", {})  # type: ignore[assignment]
-    for stage_name in STUDY_STAGES:
-        if previous.status == "excluded":
-            current = StageStatus(rid, stage_name, "excluded", previous.detail)
-        elif previous.status != "done":
-            current = StageStatus(rid, stage_name, "blocked", f"{previous.stage} is not done ({previous.status})")
-        else:
-            current = _derive_study(study, stage_name, rid, eligible, fresh)
-        statuses.append(current)
-        previous = current
-    return statuses
-
-
-def _derive_study(
-    study: Study, stage_name: str, rid: str, eligible: list[str], fresh: dict[str, bool]
-) -> StageStatus:
-    stage = implementation(stage_name)
-    if stage is None:
-        return StageStatus(rid, stage_name, "blocked", "this stage is not available in this version")
-    manifest = load_manifest(study, stage_name, None)
+def _derive_study(study: Study, stage: StudyStage, rid: str, cohort: Cohort | None) -> StageStatus:
+    manifest = load_manifest(study, stage.name, None)
     if manifest is None:
-        return StageStatus(rid, stage_name, "pending", "not run yet; run 'interview-study aggregate'")
-    if stage_name not in fresh:
-        fp = _safe_fingerprint(study, stage, eligible)
-        fresh[stage_name] = isinstance(fp, str) and fp == manifest.fingerprint
-    if not fresh[stage_name] or rid not in manifest.meta.get("included", []):
-        return StageStatus(rid, stage_name, "pending", "codings changed; run 'interview-study aggregate'")
-    return StageStatus(rid, stage_name, manifest.status, manifest.detail)
-
-
-def work_to_do(study: Study, respondent_id: str, stages: tuple[str, ...]) -> tuple[list[str], list[StageStatus]]:
-    """Which of a respondent's stages a run must start, and the statuses of the ones it can skip.
-
-    A run starts at the first stage that is pending (or failed unexpectedly, which is retried);
-    every later stage follows it, since its inputs may change. Stages before it, and all stages
-    when none has work, are current: a no-change run then starts no task at all.
-    """
-    statuses = [s for s in respondent_statuses(study, respondent_id) if s.stage in stages]
-    for index, status in enumerate(statuses):
-        if status.status == "pending" or (status.status == "failed" and _crashed(study, status)):
-            return [s.stage for s in statuses[index:]], statuses[:index]
-    return [], statuses
+        return StageStatus(rid, stage.name, "pending", "not run yet; run 'interview-study aggregate'")
+    fresh = study.cache.study_fresh
+    if stage.name not in fresh:
+        assert cohort is not None
+        fp = _safe_fingerprint(study, stage, lambda: stage.inputs(study, cohort))
+        fresh[stage.name] = isinstance(fp, str) and fp == manifest.fingerprint
+    if not fresh[stage.name] or rid not in manifest.meta.get("included", []):
+        return StageStatus(rid, stage.name, "pending", "codings changed; run 'interview-study aggregate'")
+    return StageStatus(rid, stage.name, manifest.status, manifest.detail)
 
 
 def _crashed(study: Study, status: StageStatus) -> bool:

@@ -14,13 +14,13 @@ import uuid
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 
 import pandas as pd
 from lxml import etree
 
+from tasks.core.catalog.consent import withdrawn_ids
+from tasks.core.catalog.coded import read_coded
 from tasks.core.config import Codebook
-from tasks.core.errors import InputError
 from tasks.core.ids import is_respondent_id
 from tasks.core.study import Study
 from tasks.core.transcripts import Transcript, load_transcript
@@ -33,7 +33,6 @@ ORIGIN = "interview-study"
 TOOL_NAMESPACE = uuid.UUID("6f1c9d2e-4b7a-5e3f-9a41-2d8c7b5e0f13")
 COLORS = ("#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#E377C2", "#7F7F7F")
 MARKER = re.compile(r"\[(?P<sid>[A-Za-z0-9][A-Za-z0-9_-]{0,31}-[0-9]{4})\](?: (?:interviewer|respondent):)? ?")
-CODING_COLUMNS = ("respondent_id", "segment_id", "code", "coder", "source", "note")
 
 
 @dataclass(frozen=True)
@@ -83,42 +82,22 @@ def find_spans(text: str) -> list[Span]:
     return spans
 
 
-def approved_path(study: Study, rid: str) -> Path:
-    return study.stage_dir("review") / "approved" / f"{rid}.json"
-
-
 def approved_ids(study: Study) -> list[str]:
     """Respondents with an approved transcript on disk who have not withdrawn, sorted."""
-    from tasks.consent import withdrawn_ids
-
-    folder = study.stage_dir("review") / "approved"
+    folder = study.catalog.stage_dir("review") / "approved"
     found = sorted(p.stem for p in folder.glob("*.json") if is_respondent_id(p.stem)) if folder.is_dir() else []
     gone = withdrawn_ids(study)
     return [rid for rid in found if rid not in gone]
 
 
 def load_approved(study: Study, rid: str) -> Transcript:
-    path = approved_path(study, rid)
-    return load_transcript(path, study.relative(path))
+    path = study.catalog.approved(rid)
+    return load_transcript(path, study.catalog.relative(path))
 
 
 def load_codings(study: Study, rids: list[str]) -> pd.DataFrame:
     """The normalised codings (out/05_open_coding/<rid>.csv) of these respondents, as strings."""
-    frames = []
-    for rid in rids:
-        path = study.stage_dir("open_coding") / f"{rid}.csv"
-        if not path.is_file():
-            continue
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        missing = [c for c in CODING_COLUMNS if c not in frame.columns]
-        if missing:
-            raise InputError(
-                f"{study.relative(path)}: missing column {missing[0]}; run 'interview-study run' to rebuild it"
-            )
-        frames.append(frame[list(CODING_COLUMNS)])
-    if not frames:
-        return pd.DataFrame(columns=list(CODING_COLUMNS), dtype=str)
-    return pd.concat(frames, ignore_index=True)
+    return read_coded(study, rids, missing_ok=True)
 
 
 def add_code_elements(parent: etree._Element, ns: str, codebook: Codebook, guids: Guids) -> None:

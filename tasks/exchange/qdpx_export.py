@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 from lxml import etree
 
+from tasks.core.catalog.recruitment import recruit
 from tasks.core.config import ATTRIBUTES
 from tasks.core.errors import InputError
 from tasks.core.files import write_bytes
@@ -109,7 +110,7 @@ def build_project(study: Study, rids: list[str] | None = None) -> tuple[dict[str
 
 def export_qdpx(study: Study, path: Path, rids: list[str] | None = None) -> ExportSummary:
     """Write the study as a REFI-QDA project zip to `path` (atomically)."""
-    from tasks.pseudonymise_key import save_key
+    from tasks.privacy.key import save_key
 
     files, summary = build_project(study, rids)
     write_bytes(path, zip_bytes(files))
@@ -149,8 +150,6 @@ def _codebook(root: etree._Element, study: Study, guids: Guids, codings: pd.Data
 
 
 def _variables_and_cases(root: etree._Element, study: Study, guids: Guids, rids: list[str]) -> None:
-    from tasks.recruitment import recruit
-
     names = list(dict.fromkeys([*ATTRIBUTES, *study.config.recruitment.keep_columns]))
     personal = set(study.config.recruitment.personal_columns)
     names = [name for name in names if name not in personal]

@@ -47,11 +47,11 @@ class ImportReport:
 
     def lines(self, study: Study) -> list[str]:
         out = [f"{self.rows} codings read for {len(self.written) + len(self.unchanged) + len(self.beside)} respondents"]
-        out += [f"wrote {study.relative(p)}" for p in self.written]
-        out += [f"unchanged {study.relative(p)}" for p in self.unchanged]
+        out += [f"wrote {study.catalog.relative(p)}" for p in self.written]
+        out += [f"unchanged {study.catalog.relative(p)}" for p in self.unchanged]
         out += [
-            f"kept your {study.relative(p.with_name(p.name.replace('.qdpx.csv', '.csv')))}; the import is in "
-            f"{study.relative(p)}: merge it by hand or rerun with --replace" for p in self.beside
+            f"kept your {study.catalog.relative(p.with_name(p.name.replace('.qdpx.csv', '.csv')))}; the import is in "
+            f"{study.catalog.relative(p)}: merge it by hand or rerun with --replace" for p in self.beside
         ]
         out += [f"code not in config/codebook.yaml, {n} coding(s) skipped: {name}" for name, n in sorted(self.unknown_codes.items())]
         out += [f"selection covers several segments, all coded: {item}" for item in self.straddling]
@@ -227,12 +227,12 @@ def _note_text(project: _Project, element: etree._Element) -> str:
 
 
 def _write(study: Study, rid: str, rows: list[Row], replace: bool, report: ImportReport) -> None:
-    target = study.codings(rid, ".csv")
+    target = study.catalog.codings(rid, ".csv")
     if target.is_file() and not replace:
         if _existing(target) == set(rows):
             report.unchanged.append(target)
             return
-        target = study.codings(rid, ".qdpx.csv")
+        target = study.catalog.codings(rid, ".qdpx.csv")
         report.beside.append(target)
     else:
         report.written.append(target)

@@ -126,17 +126,19 @@ def _respondent(root: Path, rid: str, rng: np.random.Generator, codes: list[str]
 
 def measure(root: Path) -> dict[str, float]:
     """In this (fresh) process: inputs and run of the three whole-study stages."""
-    from tasks.aggregation import STAGE as aggregation
-    from tasks.axial_coding import STAGE as axial
-    from tasks.core.roster import respondent_ids
-    from tasks.core.stage import current_fingerprint
+    from tasks.aggregation.stage import STAGE as aggregation
+    from tasks.axial_coding.stage import STAGE as axial
+    from tasks.core.catalog.recruitment import respondent_ids
+    from tasks.analysis.frames import load_coded
+    from tasks.core.files import fingerprint
+    from tasks.core.stage import Cohort
     from tasks.core.study import Study
-    from tasks.reporting import quotes
-    from tasks.selective_coding import STAGE as selective
+    from tasks.analysis import quotes
+    from tasks.selective_coding.stage import STAGE as selective
 
     # the stages import pandas, matplotlib and python-docx when they run (so that `status` stays
     # light); imported here first, the table times the work, not the imports
-    for name in ("agreement", "methods", "reporting.plots", "reporting.report", "reporting.selective"):
+    for name in ("aggregation.agreement", "aggregation.methods", "analysis.plots", "aggregation.report", "selective_coding.storyline"):
         importlib.import_module(f"tasks.{name}")
 
     spent = {"pseudonymise": 0.0}
@@ -146,23 +148,24 @@ def measure(root: Path) -> dict[str, float]:
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     study = Study.at(root)
     eligible = respondent_ids(study)
+    cohort = Cohort(eligible)
     result: dict[str, float] = {"respondents": len(eligible), "baseline_mb": baseline}
     start = time.perf_counter()
     for stage in (axial, selective, aggregation):
-        current_fingerprint(stage, study, eligible)
+        fingerprint(stage.inputs(study, cohort))
     result["inputs_s"] = time.perf_counter() - start
     total = 0.0
     cpu = time.process_time()
     for stage in (axial, selective, aggregation):
         start = time.perf_counter()
-        outcome = stage.run(study, eligible)
+        outcome = stage.run(study, cohort)
         result[f"{stage.name}_s"] = time.perf_counter() - start
         total += result[f"{stage.name}_s"]
         assert outcome.status == "done", outcome.detail
     result["run_s"] = total
     result["cpu_s"] = time.process_time() - cpu
     result["pseudonymise_s"] = spent["pseudonymise"]
-    result["codings"] = float(len(study._cache["frames_coded"][1].rows))  # type: ignore[index]
+    result["codings"] = float(len(load_coded(study, eligible).rows))
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
 

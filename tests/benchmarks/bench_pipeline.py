@@ -30,8 +30,8 @@ os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="bench-prefect-"))
 os.environ["PREFECT_LOGGING_LEVEL"] = "ERROR"
 os.environ["PREFECT_LOGGING_SERVER_LEVEL"] = "CRITICAL"
 
-from tasks.core.stage import execute_respondent  # noqa: E402
-from tasks.core.status import study_status  # noqa: E402
+from tasks.protocol import execute_respondent  # noqa: E402
+from tasks.status import study_status  # noqa: E402
 from tasks.core.study import Study  # noqa: E402
 from tests.helpers import write_study  # noqa: E402
 

@@ -59,8 +59,8 @@ def generate(root: Path) -> None:
 
 def measure(root: Path, what: str) -> dict[str, Any]:
     """In this (fresh) process: `what` = stages | export; with deduce's load and scans counted."""
-    import tasks.pseudonymise_names as names
-    from tasks.core.roster import respondent_ids
+    import tasks.privacy.names as names
+    from tasks.core.catalog.recruitment import respondent_ids
     from tasks.core.study import Study
 
     spent = {"load_s": 0.0, "scan_s": 0.0, "scanned": 0}
@@ -89,12 +89,12 @@ def measure(root: Path, what: str) -> dict[str, Any]:
 
         export_qdpx(study, root / "export.qdpx")
     else:
-        import tasks.core.stage as engine
-        from tasks.core.stage import execute_study
-        from tasks.core.study import STUDY_STAGES
+        from tasks.core.stage import Cohort, Pipeline
+        from tasks.protocol import PROTOCOL, STUDY_STAGES, execute_study
 
         # the per-respondent stages are not run here: every respondent counts as coded
-        engine.eligible_respondents = lambda study: respondent_ids(study)  # type: ignore[assignment]
+        Pipeline.cohort = lambda self, study: Cohort(respondent_ids(study))  # type: ignore[method-assign]
+        assert PROTOCOL.study
         for stage in STUDY_STAGES:
             manifest = execute_study(study, stage)
             assert manifest.status == "done", (stage, manifest.detail)

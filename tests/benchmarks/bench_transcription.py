@@ -54,9 +54,9 @@ def wer(reference: str, hypothesis: str, language: str) -> float:
 def child(engine: str, compute_type: str, beam: int, clips: list[Path], repeats: int) -> dict[str, Any]:
     """One configuration: load once, then transcribe every clip `repeats` times (after a warm-up)."""
     from tasks.core.config import TranscriptionSection
-    from tasks.whisper.audio import load
-    from tasks.whisper.engines import Options, load_engine
-    from tasks.whisper.segments import speech_chunks, transcribe_chunks
+    from tasks.transcription.audio import load
+    from tasks.transcription.engines import Options, load_engine
+    from tasks.transcription.segments import speech_chunks, transcribe_chunks
 
     settings = TranscriptionSection(engine=engine, compute_type=compute_type, beam_size=beam, device="cpu")
     started = time.perf_counter()
@@ -89,9 +89,9 @@ def child(engine: str, compute_type: str, beam: int, clips: list[Path], repeats:
 def overhead(clip: Path, repeats: int) -> dict[str, float]:
     """The stage's whole run() against one bare faster-whisper call (default settings, same clip)."""
     from tasks.core.study import Study
-    from tasks.transcription import STAGE
-    from tasks.whisper.audio import load
-    from tasks.whisper.engines import load_engine
+    from tasks.transcription.stage import STAGE
+    from tasks.transcription.audio import load
+    from tasks.transcription.engines import load_engine
 
     with tempfile.TemporaryDirectory() as folder:
         study = _tiny_study(Path(folder), clip)
@@ -120,9 +120,9 @@ def overhead(clip: Path, repeats: int) -> dict[str, float]:
 def _parts(engine: Any, clip: Path, study: Any) -> dict[str, float]:
     """Where the stage's extra time goes: decoding, VAD, the language check, writing the outputs."""
     from tasks.core.transcripts import load_transcript
-    from tasks.whisper.audio import load
-    from tasks.whisper.render import write_outputs
-    from tasks.whisper.segments import speech_chunks
+    from tasks.transcription.audio import load
+    from tasks.transcription.render import write_outputs
+    from tasks.transcription.segments import speech_chunks
 
     marks = [time.perf_counter()]
     samples = load(clip, clip.name).samples
@@ -131,7 +131,7 @@ def _parts(engine: Any, clip: Path, study: Any) -> dict[str, float]:
     marks.append(time.perf_counter())
     engine.language_probability(samples, study.language)
     marks.append(time.perf_counter())
-    folder = study.out / "03_transcription"
+    folder = study.catalog.out / "03_transcription"
     write_outputs(folder, load_transcript(folder / "R01.json"))
     marks.append(time.perf_counter())
     names = ("decode_s", "vad_s", "language_check_s", "write_s")

@@ -22,7 +22,7 @@ def test_invalid_ids(value: object) -> None:
 
 def test_paths_refuse_bad_ids(small_study: Study) -> None:
     with pytest.raises(InputError) as caught:
-        small_study.codings("../../etc/passwd", ".csv")
+        small_study.catalog.codings("../../etc/passwd", ".csv")
     assert caught.value.message.startswith("respondent id: '../../etc/passwd' is not a respondent id; use letters")
 
 

@@ -8,8 +8,8 @@ import pytest
 
 from tasks.core.files import atomic_path, write_text
 from tasks.core.manifest import load_manifest
-from tasks.core.stage import execute_respondent, respondent_statuses
-from tasks.core.status import render, study_status
+from tasks.protocol import execute_respondent, respondent_statuses
+from tasks.status import render, study_status
 from tasks.core.study import Study
 
 
@@ -22,7 +22,7 @@ def test_second_execution_reuses_the_manifest(small_study: Study) -> None:
 def test_editing_one_row_reruns_only_that_respondent(small_study: Study) -> None:
     for rid in ("R01", "R03"):
         execute_respondent(small_study, "recruitment", rid)
-    path = small_study.recruitment_file
+    path = small_study.catalog.recruitment_file
     path.write_text(path.read_text().replace("R03,network", "R03,linkedin"), encoding="utf-8")
     study = Study.at(small_study.root)
     assert [s.status for s in respondent_statuses(study, "R03", until="recruitment")] == ["pending"]
@@ -34,7 +34,7 @@ def test_editing_one_row_reruns_only_that_respondent(small_study: Study) -> None
 
 def test_editing_a_personal_column_changes_nothing(small_study: Study) -> None:
     execute_respondent(small_study, "recruitment", "R01")
-    path = small_study.recruitment_file
+    path = small_study.catalog.recruitment_file
     path.write_text(path.read_text().replace("Jan Jansen", "Jan Janssen"), encoding="utf-8")
     assert execute_respondent(Study.at(small_study.root), "recruitment", "R01").reused
 
@@ -65,19 +65,19 @@ def test_status_before_any_run(small_study: Study) -> None:
 
 
 def test_a_deleted_output_makes_the_stage_run_again(small_study: Study) -> None:
-    from tasks.recruitment import REPORT
-    from tasks.core.stage import execute_report
+    from tasks.recruitment.stage import REPORT
+    from tasks.protocol import execute_report
 
     execute_report(small_study, REPORT)
-    (small_study.stage_dir("recruitment") / "channels.csv").unlink()
+    (small_study.catalog.stage_dir("recruitment") / "channels.csv").unlink()
     again = execute_report(Study.at(small_study.root), REPORT)
     assert not again.reused
-    assert (small_study.stage_dir("recruitment") / "channels.csv").is_file()
+    assert (small_study.catalog.stage_dir("recruitment") / "channels.csv").is_file()
 
 
 def test_a_damaged_manifest_means_run_again(small_study: Study) -> None:
     execute_respondent(small_study, "recruitment", "R01")
-    path = small_study.state_dir / "recruitment" / "R01.json"
+    path = small_study.catalog.state_dir / "recruitment" / "R01.json"
     path.write_text("{half", encoding="utf-8")
     assert load_manifest(small_study, "recruitment", "R01") is None
     assert not execute_respondent(Study.at(small_study.root), "recruitment", "R01").reused
@@ -94,7 +94,7 @@ def test_atomic_write_leaves_no_partial_file(tmp_path: Path) -> None:
 
 
 def test_unexpected_errors_are_reported_by_type_only(small_study: Study, monkeypatch: pytest.MonkeyPatch) -> None:
-    import tasks.recruitment as recruitment
+    import tasks.recruitment.stage as recruitment
 
     def explode(study: Study, rid: str) -> None:
         raise ValueError("Jan Jansen said something private")

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tasks.core.study import Study
 from tasks.core.transcripts import load_transcript
 from tasks.core.wordml import read_segment_table
-from tasks.reviewing.export import long_date
+from tasks.review.export import long_date
 from tests.example.interviews import Dialogue, load
 from tests.example.study_copy import ROOT, copy_inputs, interview_study, save_reproducibly, without_rows
 from tests.tasks.review_fixtures import DATE, WordEdit, run, w

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tasks.core.study import STAGES
+from tasks.protocol import STAGES
 from tests.example.interviews import TARGETS, load_all, plan_rows, respondents_per_code
 from tests.example.study_copy import ROOT, copy_inputs, interview_study
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tasks.consent import consent_of
+from tasks.core.catalog.consent import consent_of
 from tasks.core.study import Study
-from tasks.recruitment import read_log
+from tasks.core.catalog.recruitment import read_log
 from tests.example.interviews import PLAN, load_all, plan_csv, plan_problems, plan_rows
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -129,7 +129,7 @@ def test_coding_plan_reproduces_the_thesis_counts() -> None:
 
 
 def test_one_recording_per_respondent_at_most_6_mb(study: Study) -> None:
-    paths = [study.audio(rid) for rid in RESPONDENTS]
+    paths = [study.catalog.audio(rid) for rid in RESPONDENTS]
     assert all(p is not None and p.suffix == ".ogg" for p in paths)
     assert sum(p.stat().st_size for p in paths if p) <= 6 * 1024 * 1024
 
@@ -170,8 +170,8 @@ def test_codings_are_tables_for_r01_to_r07_and_word_comments_for_r08_to_r13() ->
 
 
 def test_word_codings_name_the_planned_codes() -> None:
-    from tasks.open_coding import CodeLookup
-    from tasks.open_coding_docx import read_comments
+    from tasks.open_coding.stage import CodeLookup
+    from tasks.open_coding.word import read_comments
     from tests.example.make_codings import CODER, load_plan
 
     lookup = CodeLookup(Study.at(ROOT).codebook)

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 import flows.commands  # noqa: F401 - registers the commands
 from flows.cli import app
-from tasks.core.stage import execute_respondent
+from tasks.protocol import execute_respondent
 from tasks.core.study import Study
 
 runner = CliRunner()
@@ -115,7 +115,7 @@ def test_config_error_stops_run_before_prefect(small_study: Study) -> None:
 
 
 def test_second_run_waits_for_the_lock_then_exits_clearly(small_study: Study) -> None:
-    lock_path = small_study.state_dir / "run.lock"
+    lock_path = small_study.catalog.state_dir / "run.lock"
     lock_path.parent.mkdir(parents=True)
     with FileLock(str(lock_path)):
         result = runner.invoke(app, ["run", "--study", str(small_study.root), "--wait", "0.2"])

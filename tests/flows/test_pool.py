@@ -20,8 +20,8 @@ from flows.respondent import stages_until
 from flows.stages import open_study
 from tasks.core.errors import InputError
 from tasks.core.manifest import manifest_path
-from tasks.core.stage import execute_respondent
-from tasks.core.status import study_status
+from tasks.protocol import execute_respondent
+from tasks.status import study_status
 from tasks.core.study import Study
 
 PREFECT = str(Path(sys.executable).parent / "prefect")
@@ -213,7 +213,7 @@ def test_work_pool_needs_a_server(small_study: Study) -> None:
     assert result.stderr.startswith(
         "error: PREFECT_API_URL is not set: schedules and work pools need a running Prefect server;"
     )
-    assert not (small_study.out / ".state" / "consent").exists()
+    assert not (small_study.catalog.out / ".state" / "consent").exists()
 
 
 @pytest.mark.slow

@@ -73,7 +73,7 @@ def test_second_run_does_no_stage_work(flow_study: Study) -> None:
 
 
 def test_one_failure_stops_no_other_respondent(flow_study: Study) -> None:
-    path = flow_study.recruitment_file
+    path = flow_study.catalog.recruitment_file
     path.write_text(path.read_text().replace("R01,linkedin,2024-03-01", "R01,linkedin,2024-13-01"), encoding="utf-8")
     results = run_flow(flow_study, until="consent")
     statuses = {(r["stage"], r["respondent_id"]): r["status"] for r in results}
@@ -88,7 +88,7 @@ def test_no_personal_data_reaches_prefect(flow_study: Study) -> None:
 
     run_flow(flow_study)
     database = Path(PREFECT_SERVER_DATABASE_CONNECTION_URL.value().split("///", 1)[1])
-    places = [database, Path(os.environ["PREFECT_HOME"]), flow_study.out]
+    places = [database, Path(os.environ["PREFECT_HOME"]), flow_study.catalog.out]
     hits = scan(places, [*MARKERS.values(), "Markernaam", "qqmarker", "Qqmarker"])
     assert database.stat().st_size > 0
     assert hits == []

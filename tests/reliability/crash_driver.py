@@ -15,13 +15,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tasks.core.study import STAGE_DIRS, Study  # noqa: E402
+from tasks.core.layout import STAGE_DIRS  # noqa: E402
+from tasks.core.study import Study  # noqa: E402
 from tests.helpers import run_plain  # noqa: E402
 
 
 def main(root: Path, stage: str, when: str) -> None:
     study = Study.at(root)
-    targets = (study.stage_dir(stage).resolve(), (study.state_dir / stage).resolve())
+    targets = (study.catalog.stage_dir(stage).resolve(), (study.catalog.state_dir / stage).resolve())
     real_replace = os.replace
 
     def replace(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from tasks.core.errors import StudyError
-from tasks.core.roster import problems
-from tasks.core.status import study_status
+from tasks.protocol import problems
+from tasks.status import study_status
 from tasks.core.study import Study
 from tests.helpers import run_plain
 

@@ -22,6 +22,6 @@ def test_two_runs_are_serialised(small_study: Study) -> None:
     assert [first.returncode, second.returncode] == [0, 0], outputs
     ran = sorted(int(re.search(r"recruitment\s+ran\s+(\d+)", out).group(1)) for out, _ in outputs)  # type: ignore[union-attr]
     assert ran == [0, 3]  # one did the work; the other waited, then found nothing left to do
-    manifests = sorted(p.name for p in (small_study.state_dir / "recruitment").iterdir())
+    manifests = sorted(p.name for p in (small_study.catalog.state_dir / "recruitment").iterdir())
     assert manifests == ["R01.json", "R02.json", "R03.json", "_study.json"]
-    assert not [p for p in small_study.out.rglob(".*.tmp-*")]
+    assert not [p for p in small_study.catalog.out.rglob(".*.tmp-*")]

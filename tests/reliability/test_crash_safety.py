@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tasks.core.study import STAGE_DIRS, STAGES, Study
+from tasks.core.layout import STAGE_DIRS
+from tasks.core.study import Study
+from tasks.protocol import STAGES
 from tests.helpers import run_plain
 
 DRIVER = Path(__file__).with_name("crash_driver.py")
@@ -45,9 +47,9 @@ def undo_from(root: Path, stage: str) -> None:
     """Remove what `stage` and every later stage produced, as if the run had reached `stage` only."""
     study = Study.at(root)
     for later in STAGES[STAGES.index(stage):]:
-        shutil.rmtree(study.state_dir / later, ignore_errors=True)
+        shutil.rmtree(study.catalog.state_dir / later, ignore_errors=True)
         if STAGE_DIRS[later] not in (STAGE_DIRS[s] for s in STAGES[: STAGES.index(stage)]):
-            shutil.rmtree(study.stage_dir(later), ignore_errors=True)
+            shutil.rmtree(study.catalog.stage_dir(later), ignore_errors=True)
 
 
 @pytest.mark.slow

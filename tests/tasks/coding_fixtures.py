@@ -13,10 +13,12 @@ from typing import Any
 
 import pytest
 
-import tasks.core.stage as engine
+import tasks.protocol as engine
+from tasks.protocol import PROTOCOL
 from tasks.core.files import write_text
 from tasks.core.manifest import Outcome
-from tasks.core.study import RESPONDENT_STAGES, STUDY_STAGES, Study
+from tasks.core.study import Study
+from tasks.protocol import RESPONDENT_STAGES, STUDY_STAGES
 from tasks.core.transcripts import Segment, Transcript, save_transcript
 
 STUDY_YAML = """study:
@@ -121,7 +123,7 @@ def write_study(root: Path, codebook: str = CODEBOOK_YAML) -> Study:
     write_text(root / "consent.csv", CONSENT_CSV)
     study = Study.at(root)
     for rid in TRANSCRIPTS:
-        save_transcript(study.stage_dir("review") / "approved" / f"{rid}.json", transcript(rid))
+        save_transcript(study.catalog.stage_dir("review") / "approved" / f"{rid}.json", transcript(rid))
     write_text(root / "codings" / "R01.csv", R01_CODINGS)
     write_text(root / "codings" / "R03.csv", R03_CODINGS)
     write_text(root / "codings" / "R04.csv", "segment_id,code,coder\nR04-0001,silos,AB\n")
@@ -131,7 +133,7 @@ def write_study(root: Path, codebook: str = CODEBOOK_YAML) -> Study:
 
 def write_comments(path: Path, source: Transcript, comments: dict[int, str], author: str = "CD") -> None:
     """A coded copy as Word saves it: the coding copy with comments on segment rows (by number)."""
-    from tasks.open_coding_docx import coding_copy
+    from tasks.open_coding.word import coding_copy
 
     document = coding_copy(source, "instructions")
     rows = document.tables[0].rows
@@ -188,8 +190,7 @@ def run_aggregate(root: Path) -> dict[str, Any]:
 
 def install_fakes(patch: pytest.MonkeyPatch) -> dict[str, FakeStage]:
     stand_ins = {"transcription": FakeStage("transcription"), "review": FakeStage("review")}
-    real = engine.implementation
-    patch.setattr(engine, "implementation", lambda name: stand_ins.get(name) or real(name))
+    patch.setattr(PROTOCOL, "respondent", tuple(stand_ins.get(stage.name, stage) for stage in PROTOCOL.respondent))
     return stand_ins
 
 

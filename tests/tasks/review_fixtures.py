@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from lxml import etree
 
-import tasks.core.stage as engine
+from tasks.protocol import PROTOCOL
 from tasks.core.manifest import Outcome
-from tasks.core.stage import execute_respondent
+from tasks.protocol import execute_respondent
 from tasks.core.study import Study
 from tasks.core.transcripts import Segment, Transcript, save_transcript
 from tests.helpers import write_study
@@ -65,7 +65,7 @@ class FakeTranscription:
 
     def run(self, study: Study, respondent_id: str) -> Outcome:
         self.runs.append(respondent_id)
-        path = study.stage_dir("transcription") / f"{respondent_id}.json"
+        path = study.catalog.stage_dir("transcription") / f"{respondent_id}.json"
         save_transcript(path, draft_of(respondent_id))
         txt = path.with_suffix(".txt")
         txt.write_text("\n".join(s.text for s in draft_of(respondent_id).segments), encoding="utf-8")
@@ -75,17 +75,17 @@ class FakeTranscription:
 def install_fake_transcription(monkeypatch: pytest.MonkeyPatch) -> FakeTranscription:
     """Make the engine use a FakeTranscription for the transcription stage (for this test)."""
     fake = FakeTranscription()
-    real = engine.implementation
-    monkeypatch.setattr(engine, "implementation", lambda stage: fake if stage == "transcription" else real(stage))
+    stages = tuple(fake if stage.name == "transcription" else stage for stage in PROTOCOL.respondent)
+    monkeypatch.setattr(PROTOCOL, "respondent", stages)
     return fake
 
 
 def set_today(monkeypatch: pytest.MonkeyPatch, day: str) -> None:
     import datetime as dt
 
-    import tasks.review
+    import tasks.review.stage
 
-    monkeypatch.setattr(tasks.review, "today", lambda: dt.date.fromisoformat(day))
+    monkeypatch.setattr(tasks.review.stage, "today", lambda: dt.date.fromisoformat(day))
 
 
 def review_study(root: Path, reviews: list[str] | None = None) -> Study:

@@ -147,7 +147,7 @@ def test_without_a_second_coder_there_is_no_agreement_file(tmp_path: Path, fakes
     assert report[at + 1] == ("Normal", "No transcript was coded by two coders; no agreement computed.")
 
 
-STAGE_MODULES = "tasks.aggregation, tasks.axial_coding, tasks.selective_coding, tasks.open_coding, tasks.review"
+STAGE_MODULES = "tasks.aggregation.stage, tasks.axial_coding.stage, tasks.selective_coding.stage, tasks.open_coding.stage, tasks.review.stage"
 HEAVY = ("pandas", "docx", "deduce", "matplotlib")
 
 
@@ -168,7 +168,7 @@ def test_the_whole_study_fingerprints_need_no_pandas(root: Path) -> None:
         "from tasks.core.stage import current_fingerprint\n"
         "from tasks.core.study import Study\n"
         f"study = Study.at({str(root)!r})\n"
-        "for module in (tasks.axial_coding, tasks.selective_coding, tasks.aggregation):\n"
+        "for module in (tasks.axial_coding.stage, tasks.selective_coding.stage, tasks.aggregation.stage):\n"
         "    current_fingerprint(module.STAGE, study, ['R01', 'R02', 'R03'])\n"
     )
     assert loaded_after(code) == []
@@ -177,8 +177,8 @@ def test_the_whole_study_fingerprints_need_no_pandas(root: Path) -> None:
 def test_long_lists_of_disagreements_are_cut_in_the_report() -> None:
     import pandas as pd
 
-    from tasks.agreement import agreement_tables
-    from tasks.reporting.rigour import Agreement, agreement_section
+    from tasks.aggregation.agreement import agreement_tables
+    from tasks.aggregation.rigour import Agreement, agreement_section
 
     rows = [("R01", f"R01-{n:04d}", "silos", "AB") for n in range(1, 15)]
     rows += [("R01", "R01-0020", "team", "CD"), ("R01", "R01-0021", "team", "AB"), ("R01", "R01-0021", "team", "CD")]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tasks.agreement import EVERYWHERE, UNUSED, agreement_tables, write_agreement
+from tasks.aggregation.agreement import EVERYWHERE, UNUSED, agreement_tables, write_agreement
 from tests.tasks.coded_study import CODINGS, SEGMENTS, write_coded_study
 
 
@@ -117,14 +117,14 @@ def test_single_coders_suggestions_and_crowds_are_left_out() -> None:
 def test_write_agreement(tmp_path: Path) -> None:
     study = write_coded_study(tmp_path / "study")
     paths = write_agreement(study, ["R01", "R02"])
-    assert [study.relative(p) for p in paths] == ["out/results/agreement.csv", "out/results/agreement_disagreements.csv"]
+    assert [study.catalog.relative(p) for p in paths] == ["out/results/agreement.csv", "out/results/agreement_disagreements.csv"]
     lines = paths[0].read_text(encoding="utf-8").splitlines()
     assert lines[0] == "code,units,both,first_only,second_only,neither,percent_agreement,kappa,alpha,note"
     assert lines[1] == "silos,7,1,1,0,5,0.8571,0.5882,0.6061,"
     assert lines[4] == f"unused,7,0,0,0,7,1.0,,,{UNUSED}"
     assert lines[5] == "(all codes used),21,3,1,1,16,0.9048,0.6912,0.6985,2 of 2 coded respondents coded by two coders"
     assert write_agreement(study, ["R01"]) == paths  # R01 alone still has two coders
-    for path in study.stage_dir("open_coding").glob("*.csv"):
+    for path in study.catalog.stage_dir("open_coding").glob("*.csv"):
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
         frame[frame["coder"] == "AB"].to_csv(path, index=False)
     assert write_agreement(study, ["R01", "R02"]) == ()

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tasks.axial_coding import STAGE
+from tasks.axial_coding.stage import STAGE
+from tasks.core.stage import Cohort
 from tasks.core.study import Study
 from tests.tasks.coding_fixtures import coded_study
 
@@ -94,14 +95,14 @@ def test_the_heatmap_is_a_png(axial: Path) -> None:
 
 def test_the_outcome_and_waiting_without_respondents(axial: Path) -> None:
     study = Study.at(axial.parents[1])
-    outcome = STAGE.run(study, ["R01", "R02", "R03"])
+    outcome = STAGE.run(study, Cohort(["R01", "R02", "R03"]))
     assert (outcome.status, outcome.detail) == ("done", "3 respondents, 7 coded segments; 3 of 3 relations with evidence")
     assert outcome.counts == {"respondents": 3, "segments": 7, "relations": 3}
     assert [p.name for p in outcome.outputs] == [
         "codes.csv", "categories.csv", "cooccurrence_segments.csv", "cooccurrence_respondents.csv",
         "category_links.csv", "relations.csv", "heatmap.png",
     ]
-    nobody = STAGE.run(study, [])
+    nobody = STAGE.run(study, Cohort([]))
     assert (nobody.status, nobody.detail) == (
         "waiting",
         "researcher: no respondent has finished open coding yet; code a transcript and run again",

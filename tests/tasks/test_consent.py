@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.consent import REPORT, consent_of, may_process, read_consents, withdrawn_ids
-from tasks.core.stage import execute_report, execute_respondent, respondent_statuses
+from tasks.consent import REPORT
+from tasks.core.catalog.consent import consent_of, may_process, read_consents, withdrawn_ids
+from tasks.protocol import execute_report, execute_respondent, respondent_statuses
 from tasks.core.study import Study
 from tests.helpers import CONSENT_HEADER
 
@@ -101,7 +102,7 @@ def test_permissions_and_withdrawn_set(small_study: Study) -> None:
 def test_overview_leaves_withdrawn_out(small_study: Study) -> None:
     study = with_consent(small_study, "R01,2024-03-15,yes,yes,no,yes,", "R02,2024-03-15,yes,yes,yes,no,2024-05-01")
     execute_report(study, REPORT)
-    text = (study.stage_dir("consent") / "consent.csv").read_text(encoding="utf-8")
+    text = (study.catalog.stage_dir("consent") / "consent.csv").read_text(encoding="utf-8")
     assert text == (
         "respondent_id,state,consent_on,recording,transcription,quotes,anonymize\n"
         "R01,consented,2024-03-15,yes,yes,no,yes\n"

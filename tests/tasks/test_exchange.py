@@ -165,17 +165,17 @@ def test_export_without_approved_transcripts_is_refused(tmp_path: Path) -> None:
 
 
 def test_round_trip_gives_identical_codings(study: Study, tmp_path: Path) -> None:
-    from tasks.open_coding import CodeLookup, normalised, table_codings
+    from tasks.open_coding.stage import CodeLookup, normalised, table_codings
 
     export_qdpx(study, tmp_path / "study.qdpx")
     report = import_qdpx(study, tmp_path / "study.qdpx")
     assert report.lines(study) == [
         "8 codings read for 2 respondents", "wrote codings/R01.csv", "wrote codings/R02.csv",
     ]
-    before = pd.concat([pd.read_csv(study.stage_dir("open_coding") / f"{r}.csv", dtype=str, keep_default_na=False) for r in ("R01", "R02")])
+    before = pd.concat([pd.read_csv(study.catalog.stage_dir("open_coding") / f"{r}.csv", dtype=str, keep_default_na=False) for r in ("R01", "R02")])
     after = []
     for rid in ("R01", "R02"):
-        path = study.codings(rid, ".csv")
+        path = study.catalog.codings(rid, ".csv")
         codings = table_codings(path, path.name, load_approved(study, rid), CodeLookup(study.codebook))
         after.append(normalised(rid, codings))
     key = ["respondent_id", "segment_id", "code", "coder", "note"]
@@ -186,7 +186,7 @@ def test_round_trip_gives_identical_codings(study: Study, tmp_path: Path) -> Non
 
 def test_a_different_researcher_file_is_never_overwritten(study: Study, tmp_path: Path) -> None:
     export_qdpx(study, tmp_path / "study.qdpx")
-    mine = study.codings("R01", ".csv")
+    mine = study.catalog.codings("R01", ".csv")
     mine.parent.mkdir(parents=True, exist_ok=True)
     mine.write_text("segment_id;code;coder\nR01-0001;team;AB\n", encoding="utf-8")
     report = import_qdpx(study, tmp_path / "study.qdpx")
@@ -194,7 +194,7 @@ def test_a_different_researcher_file_is_never_overwritten(study: Study, tmp_path
     assert report.lines(study)[2] == (
         "kept your codings/R01.csv; the import is in codings/R01.qdpx.csv: merge it by hand or rerun with --replace"
     )
-    assert study.codings("R01", ".qdpx.csv").read_text(encoding="utf-8").splitlines()[1] == "R01-0002,silos,AB,mooi citaat"
+    assert study.catalog.codings("R01", ".qdpx.csv").read_text(encoding="utf-8").splitlines()[1] == "R01-0002,silos,AB,mooi citaat"
     import_qdpx(study, tmp_path / "study.qdpx", replace=True)
     assert mine.read_text(encoding="utf-8").splitlines()[1] == "R01-0002,silos,AB,mooi citaat"
 
@@ -253,7 +253,7 @@ def test_import_from_another_tool(study: Study, tmp_path: Path) -> None:
         "source skipped: R02: its text is not the exported transcript and has no [segment] markers",
         "source skipped: 'Someone else': no approved transcript of a respondent with this name or case",
     ]
-    assert study.codings("R01", ".csv").read_text(encoding="utf-8") == (
+    assert study.catalog.codings("R01", ".csv").read_text(encoding="utf-8") == (
         "segment_id,code,coder,note\nR01-0002,granularity,XY,\nR01-0003,granularity,XY,\nR01-0004,team,EF,\n"
     )
 

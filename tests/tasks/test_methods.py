@@ -9,7 +9,7 @@ import pytest
 from docx.enum.text import WD_COLOR_INDEX
 
 from tasks.core.study import Study
-from tasks.methods import methods_document, write_methods
+from tasks.aggregation.methods import methods_document, write_methods
 from tests.tasks.coded_study import write_coded_study
 
 
@@ -96,11 +96,11 @@ def test_the_rest_is_marked_for_the_researcher(study: Study) -> None:
 
 
 def test_single_coder_and_no_personal_data(study: Study) -> None:
-    for path in study.stage_dir("open_coding").glob("*.csv"):
+    for path in study.catalog.stage_dir("open_coding").glob("*.csv"):
         lines = path.read_text(encoding="utf-8").splitlines()
         path.write_text("\n".join(line for line in lines if ",CD," not in line) + "\n", encoding="utf-8")
     path = write_methods(study, ["R01", "R02"])
-    assert study.relative(path) == "out/results/methods.docx"
+    assert study.catalog.relative(path) == "out/results/methods.docx"
     document = docx.Document(str(path))
     items = answers(document)
     assert items["24. Number of data coders"] == [

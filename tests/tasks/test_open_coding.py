@@ -12,9 +12,9 @@ from tasks.core.files import write_text
 from tasks.core.study import Study
 from tasks.core.transcripts import Segment, Transcript
 from tasks.core.wordml import read_segment_table
-from tasks.open_coding import STAGE, CodeLookup, coded_path, suggestions_path, to_code_path
-from tasks.open_coding_docx import read_comments
-from tasks.open_coding_keywords import suggest
+from tasks.open_coding.stage import STAGE, CodeLookup
+from tasks.open_coding.word import read_comments
+from tasks.open_coding.keywords import suggest
 from tests.tasks.coding_fixtures import (  # noqa: F401
     CODEBOOK_YAML,
     fakes,
@@ -50,17 +50,17 @@ def test_waiting_until_a_codings_file_exists_with_a_coding_copy_to_work_in(study
         ("researcher: code the transcript in codings/R05.csv or codings/R05.docx "
         "(a coding copy is in out/05_open_coding/to_code/R05.docx)"),
     )
-    copy = read_segment_table(to_code_path(study, "R05"), "R05.docx")  # the review document's layout
+    copy = read_segment_table(study.catalog.to_code("R05"), "R05.docx")  # the review document's layout
     assert copy.header == ("segment", "time", "speaker", "text")
     assert [row.cells for row in copy.rows] == [("R05-0001", "0:00:10", "respondent", transcript("R05").segments[0].text)]
-    assert outcome.outputs == (to_code_path(study, "R05"), suggestions_path(study, "R05"))
+    assert outcome.outputs == (study.catalog.to_code("R05"), study.catalog.suggestions("R05"))
 
 
 def test_csv_codings_are_normalised_by_id_or_name_any_case(study: Study) -> None:
     outcome = STAGE.run(study, "R01")
     assert (outcome.status, outcome.detail) == ("done", "6 codings on 3 segments (csv)")
     assert outcome.counts == {"codings": 6, "segments": 3, "codes": 4}
-    assert coded_path(study, "R01").read_text(encoding="utf-8") == HEADER + (
+    assert study.catalog.coded("R01").read_text(encoding="utf-8") == HEADER + (
         "R01,R01-0002,silos,AB,csv,\n"
         "R01,R01-0003,insight,AB,csv,\n"
         "R01,R01-0003,silos,AB,csv,name instead of id\n"
@@ -73,21 +73,21 @@ def test_csv_codings_are_normalised_by_id_or_name_any_case(study: Study) -> None
 def test_word_comments_code_their_rows_several_codes_each(study: Study) -> None:
     outcome = STAGE.run(study, "R02")
     assert (outcome.status, outcome.detail) == ("done", "3 codings on 2 segments (docx)")
-    assert coded_path(study, "R02").read_text(encoding="utf-8") == HEADER + (
+    assert study.catalog.coded("R02").read_text(encoding="utf-8") == HEADER + (
         "R02,R02-0002,language,CD,docx,\n" "R02,R02-0003,insight,CD,docx,\n" "R02,R02-0003,technical,CD,docx,\n"
     )
 
 
 def test_a_comment_spanning_rows_codes_each_row_and_csv_and_docx_combine(study: Study) -> None:
-    path = study.codings("R02", ".docx")
+    path = study.catalog.codings("R02", ".docx")
     document = docx.Document(str(path))
     rows = document.tables[0].rows
     runs = [rows[2].cells[3].paragraphs[0].runs[0], rows[3].cells[3].paragraphs[0].runs[0]]
     document.add_comment(runs, text="Justifying choices,\nsilos", author="")
     document.save(str(path))
-    write_text(study.codings("R02", ".csv"), "segment_id,code,coder\nR02-0003,insight,CD\nR02-0001,silos,EF\n")
+    write_text(study.catalog.codings("R02", ".csv"), "segment_id,code,coder\nR02-0003,insight,CD\nR02-0001,silos,EF\n")
     assert rerun(study, "R02") == ("done", "8 codings on 3 segments (csv, docx)")
-    assert coded_path(study, "R02").read_text(encoding="utf-8") == HEADER + (
+    assert study.catalog.coded("R02").read_text(encoding="utf-8") == HEADER + (
         "R02,R02-0001,silos,EF,csv,\n"
         "R02,R02-0002,justify,researcher,docx,\n"
         "R02,R02-0002,language,CD,docx,\n"
@@ -102,7 +102,7 @@ def test_a_comment_spanning_rows_codes_each_row_and_csv_and_docx_combine(study: 
 def test_keyword_suggestions_are_written_and_count_only_when_accepted(study: Study) -> None:
     STAGE.run(study, "R05")
     STAGE.run(study, "R01")
-    assert suggestions_path(study, "R01").read_text(encoding="utf-8") == (
+    assert study.catalog.suggestions("R01").read_text(encoding="utf-8") == (
         "segment_id,code,matched,accepted\n"
         "R01-0002,silos,across silos,\n"
         "R01-0003,insight,insight,\n"
@@ -110,23 +110,23 @@ def test_keyword_suggestions_are_written_and_count_only_when_accepted(study: Stu
         "R01-0005,technical,dashboard,\n"
     )
     write_text(
-        study.codings("R05", ".suggestions.csv"),
+        study.catalog.codings("R05", ".suggestions.csv"),
         "segment_id,code,matched,accepted\nR05-0001,insight,,yes\nR05-0001,silos,,no\nR05-0001,justify,,\n",
     )
     assert rerun(study, "R05") == ("done", "1 codings on 1 segments (suggestion)")
-    assert coded_path(study, "R05").read_text(encoding="utf-8") == HEADER + "R05,R05-0001,insight,keywords,suggestion,\n"
+    assert study.catalog.coded("R05").read_text(encoding="utf-8") == HEADER + "R05,R05-0001,insight,keywords,suggestion,\n"
 
 
 def test_the_study_setting_accepts_every_suggestion(study: Study) -> None:
     write_text(study.root / "config" / "study.yaml", "study: {title: T, language: en}\ncoding: {accept_suggestions: true}\n")
     assert rerun(study, "R03") == ("done", "6 codings on 2 segments (csv, suggestion)")
-    text = coded_path(study, "R03").read_text(encoding="utf-8")
+    text = study.catalog.coded("R03").read_text(encoding="utf-8")
     assert "R03,R03-0003,technical,keywords,suggestion,\n" in text
-    assert "yes\n" in suggestions_path(study, "R03").read_text(encoding="utf-8")
+    assert "yes\n" in study.catalog.suggestions("R03").read_text(encoding="utf-8")
 
 
 def test_an_empty_codings_table_keeps_the_respondent_waiting(study: Study) -> None:
-    write_text(study.codings("R05", ".csv"), "segment_id,code,coder\n")
+    write_text(study.catalog.codings("R05", ".csv"), "segment_id,code,coder\n")
     assert rerun(study, "R05") == (
         "waiting",
         "researcher: codings/R05.csv holds no codings yet; add codes (coding copy: out/05_open_coding/to_code/R05.docx)",
@@ -147,14 +147,14 @@ def test_an_empty_codings_table_keeps_the_respondent_waiting(study: Study) -> No
     ],
 )
 def test_bad_csv_rows_name_file_row_and_column(study: Study, row: str, message: str) -> None:
-    write_text(study.codings("R01", ".csv"), f"segment_id,code,coder\n{row}\n")
+    write_text(study.catalog.codings("R01", ".csv"), f"segment_id,code,coder\n{row}\n")
     assert failure(study, "R01") == message
 
 
 def test_a_missing_column_and_two_tables_are_refused(study: Study) -> None:
-    write_text(study.codings("R01", ".csv"), "segment_id,code\nR01-0002,silos\n")
+    write_text(study.catalog.codings("R01", ".csv"), "segment_id,code\nR01-0002,silos\n")
     assert failure(study, "R01") == "codings/R01.csv: missing column coder; the header row must hold segment_id, code, coder"
-    write_text(study.codings("R01", ".xlsx"), "")
+    write_text(study.catalog.codings("R01", ".xlsx"), "")
     assert failure(study, "R01") == "codings/R01.csv and codings/R01.xlsx: two coding tables for R01; keep one"
 
 
@@ -168,19 +168,19 @@ def test_a_missing_column_and_two_tables_are_refused(study: Study) -> None:
     ],
 )
 def test_bad_comments_name_the_comment(study: Study, comments: dict[int, str], message: str) -> None:
-    write_comments(study.codings("R02", ".docx"), transcript("R02"), comments)
+    write_comments(study.catalog.codings("R02", ".docx"), transcript("R02"), comments)
     assert failure(study, "R02") == message
 
 
 def test_a_comment_on_a_segment_of_another_respondent_is_refused(study: Study) -> None:
-    write_comments(study.codings("R02", ".docx"), transcript("R01"), {2: "insight"})
+    write_comments(study.catalog.codings("R02", ".docx"), transcript("R01"), {2: "insight"})
     assert failure(study, "R02") == (
         "codings/R02.docx comment 1: segment R01-0002 belongs to respondent R01; code it in codings/R01.csv"
     )
 
 
 def test_unreadable_word_files_are_refused(study: Study) -> None:
-    path = study.codings("R02", ".docx")
+    path = study.catalog.codings("R02", ".docx")
     path.write_bytes(b"%PDF-1.4 not a word file")
     assert failure(study, "R02") == (
         "codings/R02.docx: is a PDF, not a Word document; ask for the .docx file (or save it from Word as .docx)"
@@ -231,7 +231,7 @@ def test_keywords_match_stems_and_phrases_at_word_starts_only(study: Study) -> N
 
 def test_one_respondents_bad_codings_stop_no_one_else(tmp_path: Path, fakes: dict) -> None:  # noqa: F811
     study = write_study(tmp_path / "study")
-    write_text(study.codings("R01", ".csv"), "segment_id,code,coder\nR01-0002,nonsense,AB\n")
+    write_text(study.catalog.codings("R01", ".csv"), "segment_id,code,coder\nR01-0002,nonsense,AB\n")
     manifests = run_pipeline(study.root)
     assert manifests["open_coding/R01"].status == "failed"
     assert [manifests[f"open_coding/{rid}"].status for rid in ("R02", "R03", "R04", "R05")] == [

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tasks.core.study import Study
-from tasks.pseudonymise import strip_personal
+from tasks.privacy.pseudonymise import strip_personal
 from tests.tasks.coding_fixtures import write_study
 
 

@@ -14,14 +14,14 @@ from typing import ClassVar
 import pandas as pd
 import pytest
 
-import tasks.pseudonymise_key as key_module
-import tasks.pseudonymise_names as names_module
+import tasks.privacy.key as key_module
+import tasks.privacy.names as names_module
 from tasks.core.study import Study
-from tasks.pseudonymise import pseudonymise, pseudonymise_texts
-from tasks.pseudonymise_key import save_key
-from tasks.pseudonymise_names import KEY_FILE, list_counters
-from tasks.reporting.inputs import Permissions
-from tasks.reporting.quotes import shown
+from tasks.privacy.pseudonymise import pseudonymise, pseudonymise_texts
+from tasks.privacy.key import save_key
+from tasks.privacy.names import KEY_FILE, list_counters
+from tasks.analysis.inputs import Permissions
+from tasks.analysis.quotes import shown
 from tasks.withdrawal import remove_derived
 from tests.tasks.coded_study import write_approved, write_coded_study
 
@@ -97,7 +97,7 @@ def test_lists_only_and_the_key_file(tmp_path: Path) -> None:
     assert not (study.root / KEY_FILE).exists()  # written once, when the run is done
     save_key(study)
     assert key_lines(study) == [HEADER, *R02_OWN]
-    assert not (study.out / KEY_FILE).exists()
+    assert not (study.catalog.out / KEY_FILE).exists()
 
 
 def test_the_key_holds_own_values_and_what_was_replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

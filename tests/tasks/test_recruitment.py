@@ -8,9 +8,10 @@ import pandas as pd
 import pytest
 
 from tasks.core.errors import InputError
-from tasks.core.stage import execute_report, execute_respondent
+from tasks.protocol import execute_report, execute_respondent
 from tasks.core.study import Study
-from tasks.recruitment import REPORT, read_log
+from tasks.core.catalog.recruitment import read_log
+from tasks.recruitment import REPORT
 from tests.helpers import RECRUITMENT_HEADER, write_study
 
 GOOD = "R01,linkedin,2024-03-01,yes,2024-03-15,online,large,allround,Jan Jansen,jan@voorbeeld.invalid,Gemeente A"
@@ -186,7 +187,7 @@ def test_corrupt_xlsx(tmp_path: Path) -> None:
 
 
 def test_stage_marks_one_respondent_failed_and_others_done(small_study: Study) -> None:
-    path = small_study.recruitment_file
+    path = small_study.catalog.recruitment_file
     path.write_text(path.read_text().replace("R02,municipality_email", "R02,pigeon"), encoding="utf-8")
     study = Study.at(small_study.root)
     results = {rid: execute_respondent(study, "recruitment", rid) for rid in ("R01", "R02", "R03")}
@@ -201,7 +202,7 @@ def test_stage_marks_one_respondent_failed_and_others_done(small_study: Study) -
 def test_report_tables_and_no_personal_columns(small_study: Study) -> None:
     manifest = execute_report(small_study, REPORT)
     assert manifest.status == "done"
-    out = small_study.stage_dir("recruitment")
+    out = small_study.catalog.stage_dir("recruitment")
     log = pd.read_csv(out / "recruitment_log.csv", dtype=str, keep_default_na=False)
     # R02 refused transcription: left out of every output, like a withdrawal
     assert list(log["respondent_id"]) == ["R01", "R03", "C01"]

@@ -11,14 +11,14 @@ import pytest
 
 from tasks.core.config import InterviewGuide
 from tasks.core.manifest import load_manifest
-from tasks.core.stage import execute_respondent, respondent_statuses
-from tasks.core.status import approved, study_status
+from tasks.protocol import execute_respondent, respondent_statuses
+from tasks.status import approved, study_status
 from tasks.core.study import Study
 from tasks.core.transcripts import Segment, load_transcript, save_transcript
 from tasks.core.wordml import read_segment_table
-from tasks.review import row_problems
-from tasks.reviewing.importer import words_changed
-from tasks.reviewing.speakers import assign, similarity
+from tasks.review.stage import row_problems
+from tasks.review.importer import words_changed
+from tasks.review.speakers import assign, similarity
 from tests.tasks.review_fixtures import (
     NAMES,
     FakeTranscription,

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from tasks.core.files import write_text
+from tasks.core.stage import Cohort
 from tasks.core.study import Study
-from tasks.selective_coding import STAGE
+from tasks.selective_coding.stage import STAGE
 from tests.tasks.coding_fixtures import CODEBOOK_YAML, coded_study
 
 
@@ -69,11 +70,11 @@ def test_the_storyline_has_the_strongest_quotes_per_link_and_only_consented_ones
 def test_a_configured_core_category_wins_and_the_data_is_shown_beside_it(root: Path) -> None:
     write_text(root / "config" / "codebook.yaml", CODEBOOK_YAML + "core_category: skills\n")
     try:
-        outcome = STAGE.run(Study.at(root), ["R01", "R02", "R03"])
+        outcome = STAGE.run(Study.at(root), Cohort(["R01", "R02", "R03"]))
         core = json.loads((root / "out" / "07_selective" / "core.json").read_text(encoding="utf-8"))
     finally:
         write_text(root / "config" / "codebook.yaml", CODEBOOK_YAML)
-        STAGE.run(Study.at(root), ["R01", "R02", "R03"])
+        STAGE.run(Study.at(root), Cohort(["R01", "R02", "R03"]))
     assert (outcome.status, outcome.detail) == ("done", "core category skills (codebook)")
     assert outcome.meta == {"core_category": "skills", "core_source": "codebook"}
     assert core == {
@@ -87,11 +88,11 @@ def test_a_configured_core_category_wins_and_the_data_is_shown_beside_it(root: P
 
 def test_changing_consent_for_quotes_changes_the_fingerprint(root: Path) -> None:
     study = Study.at(root)
-    before = STAGE.inputs(study, ["R01", "R02", "R03"])
+    before = STAGE.inputs(study, Cohort(["R01", "R02", "R03"]))
     consent = (root / "consent.csv").read_text(encoding="utf-8")
     write_text(root / "consent.csv", consent.replace("R02,2024-01-12,yes,yes,yes,no,", "R02,2024-01-12,yes,yes,no,no,"))
     try:
-        after = STAGE.inputs(Study.at(root), ["R01", "R02", "R03"])
+        after = STAGE.inputs(Study.at(root), Cohort(["R01", "R02", "R03"]))
     finally:
         write_text(root / "consent.csv", consent)
     assert before["quotes"]["quotes"] == ["R01", "R02"]

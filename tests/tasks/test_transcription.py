@@ -12,14 +12,14 @@ from typing import Any
 import pytest
 from docx import Document
 
-from tasks import transcription
+from tasks.transcription import stage as transcription
 from tasks.core.config import TranscriptionSection
 from tasks.core.manifest import load_manifest
-from tasks.core.stage import execute_respondent, respondent_statuses
+from tasks.protocol import execute_respondent, respondent_statuses
 from tasks.core.study import Study
-from tasks.transcription import STAGE, changes
-from tasks.whisper import audio as audio_module
-from tasks.whisper.engines import load_engine
+from tasks.transcription.stage import STAGE, changes
+from tasks.transcription import audio as audio_module
+from tasks.transcription.engines import load_engine
 
 AUDIO = Path(__file__).resolve().parents[1] / "data" / "audio"
 RECRUITMENT = "respondent_id,channel,contacted_on,responded,interview_date,interview_mode,municipality_size,role\n"
@@ -60,7 +60,7 @@ def run_stage(study: Study, rid: str = "R01", force: bool = False) -> Any:
 
 
 def draft(study: Study, rid: str = "R01") -> dict[str, Any]:
-    return json.loads((study.out / "03_transcription" / f"{rid}.json").read_text(encoding="utf-8"))
+    return json.loads((study.catalog.out / "03_transcription" / f"{rid}.json").read_text(encoding="utf-8"))
 
 
 def text_of(study: Study, rid: str = "R01") -> str:
@@ -82,12 +82,12 @@ def test_an_approved_transcript_stays_done_when_the_recording_is_deleted(tmp_pat
     segment = {"segment_id": "R01-0001", "start": 0.3, "end": 2.8, "speaker": "unknown", "text": "Goedemorgen.", "question_id": None}
     meta = {"engine": "faster-whisper", "model": "base", "settings": transcription.settings_of(study),
             "audio_sha256": "a" * 64, "duration": 3.0, "language": "en", "language_probability": 0.9}
-    folder = study.out / "03_transcription"
+    folder = study.catalog.out / "03_transcription"
     folder.mkdir(parents=True)
     (folder / "R01.json").write_text(json.dumps({"respondent_id": "R01", **meta, "segments": [segment]}), encoding="utf-8")
-    (study.out / "04_review" / "approved").mkdir(parents=True)
+    (study.catalog.out / "04_review" / "approved").mkdir(parents=True)
     approved = {"respondent_id": "R01", **meta, "decision": "approved", "segments": [segment]}
-    (study.out / "04_review" / "approved" / "R01.json").write_text(json.dumps(approved), encoding="utf-8")
+    (study.catalog.out / "04_review" / "approved" / "R01.json").write_text(json.dumps(approved), encoding="utf-8")
     manifest = run_stage(study)
     assert (manifest.status, manifest.detail) == (
         "done", "1 segment, 0.1 min (faster-whisper base); approved in review; recording removed from audio/"
@@ -206,7 +206,7 @@ def test_faster_whisper_transcribes_english_into_the_four_outputs(
     assert manifest.counts == {"segments": 3, "duration_s": 11}
     assert manifest.meta == {"audio_sha256": data["audio_sha256"], "duration": 10.81}
     assert sorted(Path(p).name for p in manifest.outputs) == ["R01.docx", "R01.json", "R01.txt", "R01.vtt"]
-    folder = study.out / "03_transcription"
+    folder = study.catalog.out / "03_transcription"
     assert (folder / "R01.txt").read_text(encoding="utf-8").splitlines()[3].startswith("[00:00:00 - 00:00:02] R01-0001  ")
     assert (folder / "R01.vtt").read_text(encoding="utf-8").splitlines()[2:4] == ["R01-0001", "00:00:00.310 --> 00:00:02.790"]
     paragraphs = [p.text for p in Document(str(folder / "R01.docx")).paragraphs]
@@ -254,11 +254,11 @@ def test_segment_ids_and_texts_are_stable_and_unchanged_inputs_do_no_work(tmp_pa
     study = make_study(tmp_path, {"R01.flac": "en.flac"})
     run_stage(study)
     first = json.dumps(draft(study)["segments"])
-    docx = (study.out / "03_transcription" / "R01.docx").read_bytes()
+    docx = (study.catalog.out / "03_transcription" / "R01.docx").read_bytes()
     again = run_stage(Study.at(tmp_path), force=True)
     assert not again.reused
     assert json.dumps(draft(study)["segments"]) == first
-    assert (study.out / "03_transcription" / "R01.docx").read_bytes() == docx
+    assert (study.catalog.out / "03_transcription" / "R01.docx").read_bytes() == docx
     assert run_stage(Study.at(tmp_path)).reused
 
 
@@ -266,10 +266,10 @@ def test_segment_ids_and_texts_are_stable_and_unchanged_inputs_do_no_work(tmp_pa
 def test_an_approved_transcript_is_never_replaced_silently(tmp_path: Path, engines: None) -> None:
     study = make_study(tmp_path, {"R01.flac": "en.flac"})
     run_stage(study)
-    draft_file = study.out / "03_transcription" / "R01.json"
+    draft_file = study.catalog.out / "03_transcription" / "R01.json"
     approved = {**draft(study), "decision": "approved", "decided_on": "2024-03-01", "draft_sha256": "x"}
-    (study.out / "04_review" / "approved").mkdir(parents=True)
-    (study.out / "04_review" / "approved" / "R01.json").write_text(json.dumps(approved), encoding="utf-8")
+    (study.catalog.out / "04_review" / "approved").mkdir(parents=True)
+    (study.catalog.out / "04_review" / "approved" / "R01.json").write_text(json.dumps(approved), encoding="utf-8")
     assert run_stage(Study.at(tmp_path)).reused  # approving changes nothing for this stage
     before = draft_file.read_bytes()
     yaml = tmp_path / "config" / "study.yaml"
@@ -290,7 +290,7 @@ def test_an_approved_transcript_is_never_replaced_silently(tmp_path: Path, engin
     gone = run_stage(Study.at(tmp_path))
     assert gone.detail == detail.replace("beam_size 5 → 2", "recording removed from audio/, beam_size 5 → 2")
     (tmp_path / "R01.flac").rename(recording)
-    (study.out / "04_review" / "approved" / "R01.json").unlink()
+    (study.catalog.out / "04_review" / "approved" / "R01.json").unlink()
     redone = run_stage(Study.at(tmp_path))
     assert (redone.status, redone.reused) == ("done", False)
     assert draft(study)["settings"]["beam_size"] == 2

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from tasks.core.errors import InputError
-from tasks.whisper.audio import SAMPLE_RATE, iter_samples, load
-from tasks.whisper.segments import speech_chunks
+from tasks.transcription.audio import SAMPLE_RATE, iter_samples, load
+from tasks.transcription.segments import speech_chunks
 
 AUDIO = Path(__file__).resolve().parents[1] / "data" / "audio"
 

@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from tasks.core.errors import ConfigError
-from tasks.whisper import models
+from tasks.transcription import models
 
 STATE, HEADS, VOCAB, AUDIO_CTX, TEXT_CTX, MELS = 8, 2, 12, 4, 6, 80
 DTYPE_IDS = {np.dtype("float32"): 0, np.dtype("int8"): 1, np.dtype("int16"): 2, np.dtype("float16"): 4}

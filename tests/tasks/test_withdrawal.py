@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tasks.core.errors import InputError
-from tasks.core.stage import respondent_statuses
+from tasks.protocol import respondent_statuses
 from tasks.core.study import Study
 from tasks.withdrawal import record_withdrawal, remove_derived, withdraw
 from tests.helpers import write_study

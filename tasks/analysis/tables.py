@@ -1,0 +1,137 @@
+"""The result tables: code frequencies ("N of n"), codes × respondents, frequencies by respondent
+attribute and by interview-guide question and phase. All vectorised over the coded frame."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+import pandas as pd
+
+from tasks.core.config import InterviewGuide
+from tasks.core.files import atomic_path, write_office
+from tasks.analysis.frames import Coded, attach
+
+PHASES = ("before", "now")
+
+
+def write_csv(frame: pd.DataFrame, path: Path, index: bool = False) -> Path:
+    with atomic_path(path) as tmp:
+        frame.to_csv(tmp, index=index, lineterminator="\n")
+    return path
+
+
+def write_workbook(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
+    """One sheet per table (names cut to Excel's 31 characters)."""
+    def save(buffer: IO[bytes]) -> None:
+        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+            for name, frame in sheets.items():
+                frame.to_excel(writer, sheet_name=name[:31], index=False)
+
+    return write_office(path, save)
+
+
+def presence(data: Coded) -> pd.DataFrame:
+    """One row per (respondent, code) the respondent has, with the number of coded segments."""
+    counts = data.coded.groupby(["respondent_id", "code"], observed=True, sort=False).size()
+    return counts.rename("segments").reset_index()
+
+
+def code_frequencies(data: Coded) -> pd.DataFrame:
+    """Per code (codebook order): respondents having it, of n eligible; share; coded segments."""
+    n = len(data.eligible)
+    grouped = data.coded.groupby("code", observed=False, sort=True)
+    counts = pd.DataFrame(
+        {"respondents": grouped["respondent_id"].nunique(), "segments": grouped["segment_id"].size()}
+    )
+    counts.index = counts.index.astype(str)
+    frame = data.codes.merge(counts, left_on="code", right_index=True, how="left").fillna(
+        {"respondents": 0, "segments": 0}
+    )
+    frame["respondents"] = frame["respondents"].astype("int64")
+    frame["segments"] = frame["segments"].astype("int64")
+    frame["n"] = n
+    frame["share"] = (frame["respondents"] / n).round(3) if n else 0.0
+    return frame[["category", "category_name", "code", "code_name", "respondents", "n", "share", "segments"]]
+
+
+def code_by_respondent(data: Coded) -> pd.DataFrame:
+    """codes × respondents: the number of segments of each respondent with each code."""
+    codes = list(data.codes["code"])
+    code_index = data.coded["code"].cat.codes.to_numpy().astype(np.int64)
+    resp_index = data.coded["respondent_id"].cat.codes.to_numpy().astype(np.int64)
+    flat = np.bincount(code_index * len(data.eligible) + resp_index, minlength=len(codes) * len(data.eligible))
+    grid = pd.DataFrame(flat.reshape(len(codes), len(data.eligible)), columns=data.eligible)
+    grid.insert(0, "code", codes)
+    grid.insert(0, "category", list(data.codes["category"]))
+    return grid
+
+
+def by_attribute(data: Coded, attributes: pd.DataFrame, orders: dict[str, list[str]]) -> pd.DataFrame:
+    """Per attribute value: n respondents with that value, and per code how many have the code."""
+    has = presence(data)
+    has["code"] = has["code"].astype(str)
+    parts = []
+    for attribute in [c for c in attributes.columns if c != "respondent_id"]:
+        values = attributes[["respondent_id", attribute]].rename(columns={attribute: "value"})
+        n = values["value"].value_counts()
+        order = [v for v in orders.get(attribute, []) if v in n.index] + sorted(v for v in n.index if v not in orders.get(attribute, []))
+        counts = has.merge(values, on="respondent_id").groupby(["value", "code"]).size()
+        grid = pd.MultiIndex.from_product([order, list(data.codes["code"])], names=["value", "code"])
+        frame = counts.reindex(grid, fill_value=0).rename("respondents").reset_index()
+        frame["n"] = frame["value"].map(n).astype("int64")
+        frame["share"] = (frame["respondents"] / frame["n"]).round(3)
+        frame.insert(0, "attribute", attribute)
+        parts.append(frame)
+    columns = ["attribute", "value", "n", "category", "code", "respondents", "share"]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    frame = pd.concat(parts, ignore_index=True)
+    frame["category"] = frame["code"].map(data.codebook.category_of())
+    return frame[columns]
+
+
+def by_question(data: Coded, coded: pd.DataFrame, guide: InterviewGuide) -> pd.DataFrame:
+    """Per guide question (with its phase and topic) and code: respondents and segments.
+    `coded`: the coded rows with a question id (see `asked`)."""
+    counts = _counted(coded, ["question_id", "code"])
+    known = [q.id for q in guide.questions]
+    questions = known + sorted(set(coded["question_id"]) - set(known)) if not coded.empty else []
+    grid = pd.MultiIndex.from_product([questions, list(data.codes["code"])], names=["question_id", "code"])
+    frame = counts.reindex(grid, fill_value=0).reset_index()
+    by_id = {q.id: q for q in guide.questions}
+    frame["phase"] = frame["question_id"].map(lambda q: by_id[q].phase if q in by_id else "")
+    frame["topic"] = frame["question_id"].map(lambda q: by_id[q].topic if q in by_id else "")
+    frame["category"] = frame["code"].map(data.codebook.category_of())
+    return frame[["question_id", "phase", "topic", "category", "code", "respondents", "segments"]]
+
+
+def by_phase(data: Coded, coded: pd.DataFrame, guide: InterviewGuide) -> pd.DataFrame:
+    """Per code: respondents and segments in answers to "before" and to "now" questions."""
+    phase_of = {q.id: q.phase for q in guide.questions}
+    coded = coded.assign(phase=coded["question_id"].map(phase_of))
+    coded = coded[coded["phase"].notna()]
+    counts = _counted(coded, ["code", "phase"])
+    phases = list(PHASES) if not coded.empty else []
+    grid = pd.MultiIndex.from_product([list(data.codes["code"]), phases], names=["code", "phase"])
+    frame = counts.reindex(grid, fill_value=0).reset_index()
+    frame["category"] = frame["code"].map(data.codebook.category_of())
+    return frame[["category", "code", "phase", "respondents", "segments"]]
+
+
+def asked(data: Coded, segments: pd.DataFrame) -> pd.DataFrame:
+    """Coded rows of segments that carry a question id (the question asked before them)."""
+    coded = attach(data, segments, ["question_id"])
+    return coded[(coded["question_id"] != "").to_numpy()]
+
+
+def _counted(coded: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Respondents and segments per key combination; codes grouped by number, then named."""
+    codes = coded["code"].cat.categories
+    frame = coded.assign(code=coded["code"].cat.codes, respondent_id=coded["respondent_id"].cat.codes)
+    grouped = frame.groupby(keys)
+    counts = pd.DataFrame({"respondents": grouped["respondent_id"].nunique(), "segments": grouped.size()})
+    level = keys.index("code")
+    counts.index = counts.index.set_levels(codes[counts.index.levels[level]], level=level)
+    return counts.astype("int64")

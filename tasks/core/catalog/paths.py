@@ -1,0 +1,194 @@
+"""Every path of a study, spelled once: the researcher's inputs and each stage's outputs.
+
+Stages ask the catalog for a path; nothing else joins folder and file names. The names the tool
+writes are named in `tasks.core.layout`, which also keeps respondent ids from taking them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from tasks.core.errors import InputError
+from tasks.core.ids import check_respondent_id
+from tasks.core.layout import AUDIO_SUFFIXES, KEY_FILE, LOG_DIR, STAGE_DIRS, STATE_DIR
+
+@dataclass(frozen=True)
+class Catalog:
+    """The paths of one study folder; `output_dir` comes from the validated config."""
+
+    root: Path
+    output_dir: str = "out"
+
+    # inputs -------------------------------------------------------------------------------
+    @property
+    def config_dir(self) -> Path:
+        return self.root / "config"
+
+    def config_file(self, name: str) -> Path:
+        return self.config_dir / name
+
+    @property
+    def recruitment_file(self) -> Path:
+        xlsx = self.root / "recruitment.xlsx"
+        csv = self.root / "recruitment.csv"
+        return xlsx if xlsx.is_file() and not csv.is_file() else csv
+
+    @property
+    def consent_file(self) -> Path:
+        return self.root / "consent.csv"
+
+    @property
+    def reviews_file(self) -> Path:
+        return self.root / "reviews.csv"
+
+    @property
+    def key_file(self) -> Path:
+        """The pseudonymisation key: in the study folder, beside recruitment.csv, never in outputs."""
+        return self.root / KEY_FILE
+
+    @property
+    def audio_dir(self) -> Path:
+        return self.root / "audio"
+
+    def audio(self, respondent_id: str) -> Path | None:
+        """The respondent's recording, or None; ambiguity (two recordings) is an error."""
+        rid = check_respondent_id(respondent_id)
+        found = [self.audio_dir / f"{rid}{s}" for s in AUDIO_SUFFIXES]
+        present = [path for path in found if path.is_file()]
+        if len(present) > 1:
+            names = ", ".join(f"audio/{p.name}" for p in present)
+            raise InputError(f"{names}: more than one recording for {rid}; keep one")
+        return present[0] if present else None
+
+    @property
+    def returned_dir(self) -> Path:
+        return self.root / "review" / "returned"
+
+    def returned_review(self, respondent_id: str) -> Path:
+        return self.returned_dir / f"{check_respondent_id(respondent_id)}.docx"
+
+    @property
+    def codings_dir(self) -> Path:
+        return self.root / "codings"
+
+    def codings(self, respondent_id: str, suffix: str) -> Path:
+        return self.codings_dir / f"{check_respondent_id(respondent_id)}{suffix}"
+
+    @property
+    def prefect_home(self) -> Path:
+        return self.root / ".prefect"
+
+    # bookkeeping ----------------------------------------------------------------------------
+    @property
+    def out(self) -> Path:
+        return self.root / self.output_dir
+
+    def stage_dir(self, stage: str) -> Path:
+        return self.out / STAGE_DIRS[stage]
+
+    @property
+    def state_dir(self) -> Path:
+        """Manifests: one small JSON per stage and respondent (or `_study` for study stages)."""
+        return self.out / STATE_DIR
+
+    def manifest(self, stage: str, key: str) -> Path:
+        return self.state_dir / stage / f"{key}.json"
+
+    @property
+    def hashes_file(self) -> Path:
+        return self.state_dir / "hashes.json"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.state_dir / "run.lock"
+
+    @property
+    def log_file(self) -> Path:
+        return self.out / LOG_DIR / "pipeline.log"
+
+    # recruitment and consent ----------------------------------------------------------------
+    def recruitment_output(self, name: str) -> Path:
+        """recruitment_log.csv, sampling_report.csv, channels.csv, sampling_report.md."""
+        return self.stage_dir("recruitment") / name
+
+    @property
+    def consent_table(self) -> Path:
+        return self.stage_dir("consent") / "consent.csv"
+
+    # transcription and review ----------------------------------------------------------------
+    def draft(self, rid: str, suffix: str = ".json") -> Path:
+        """The transcription stage's draft transcript (.json) and its renderings (.txt, .vtt, .docx)."""
+        return self.stage_dir("transcription") / f"{rid}{suffix}"
+
+    def outbox(self, rid: str) -> Path:
+        return self.stage_dir("review") / "outbox" / f"{rid}.docx"
+
+    def sent(self, rid: str) -> Path:
+        return self.stage_dir("review") / "sent" / f"{rid}.json"
+
+    @property
+    def approved_dir(self) -> Path:
+        return self.stage_dir("review") / "approved"
+
+    def approved(self, rid: str) -> Path:
+        """The approved transcript: the one coding, results and exports read."""
+        return self.approved_dir / f"{rid}.json"
+
+    def changes(self, rid: str) -> Path:
+        return self.stage_dir("review") / f"{rid}.changes.csv"
+
+    def notes(self, rid: str) -> Path:
+        return self.stage_dir("review") / f"{rid}.notes.csv"
+
+    # open coding -------------------------------------------------------------------------------
+    def coded(self, rid: str) -> Path:
+        """The respondent's normalised codings, which every whole-study stage reads."""
+        return self.stage_dir("open_coding") / f"{rid}.csv"
+
+    def to_code(self, rid: str) -> Path:
+        return self.stage_dir("open_coding") / "to_code" / f"{rid}.docx"
+
+    def suggestions(self, rid: str) -> Path:
+        return self.stage_dir("open_coding") / "suggestions" / f"{rid}.csv"
+
+    def respondent_files(self, rid: str) -> tuple[Path, ...]:
+        """Every file the stages may write for one respondent, whether or not it exists now."""
+        return (
+            *(self.draft(rid, suffix) for suffix in (".json", ".txt", ".vtt", ".docx")),
+            self.outbox(rid),
+            self.sent(rid),
+            self.approved(rid),
+            self.changes(rid),
+            self.notes(rid),
+            self.coded(rid),
+            self.to_code(rid),
+            self.suggestions(rid),
+        )
+
+    # whole-study stages ------------------------------------------------------------------------
+    def axial(self, name: str) -> Path:
+        """codes.csv, categories.csv, cooccurrence_*.csv, category_links.csv, relations.csv, heatmap.png."""
+        return self.stage_dir("axial_coding") / name
+
+    @property
+    def heatmap(self) -> Path:
+        return self.axial("heatmap.png")
+
+    def selective(self, name: str) -> Path:
+        """categories.csv, storyline.md, core.json."""
+        return self.stage_dir("selective_coding") / name
+
+    @property
+    def core(self) -> Path:
+        return self.selective("core.json")
+
+    def result(self, name: str) -> Path:
+        """Files of out/results: the tables, results.xlsx, report.docx, methods.docx, agreement."""
+        return self.stage_dir("aggregation") / name
+
+    def relative(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)

@@ -1,0 +1,250 @@
+"""Open coding stage: per respondent, the researcher's codes on the approved transcript's segments.
+
+Codes come from `codings/<id>.csv` (or `.xlsx`; columns segment_id, code, coder[, note]), from
+Word comments in `codings/<id>.docx` (a coded copy of `out/05_open_coding/to_code/<id>.docx`),
+and from keyword suggestions the researcher accepted (`codings/<id>.suggestions.csv` with an
+`accepted` column, or every suggestion when `coding.accept_suggestions` is true). The output,
+`out/05_open_coding/<id>.csv`, is the only coding that later stages read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tasks.core.config import Codebook
+from tasks.core.errors import InputError, where
+from tasks.core.files import atomic_path
+from tasks.core.ids import segment_respondent
+from tasks.core.manifest import Outcome, hash_cache
+from tasks.core.study import Study
+from tasks.core.tables import parse_yes_no, read_table
+from tasks.core.transcripts import Transcript, load_transcript
+from tasks.open_coding.keywords import SUGGESTION_COLUMNS, suggest
+
+from tasks.core.catalog.coded import CODING_COLUMNS
+
+if TYPE_CHECKING:  # pandas and python-docx load when the stage runs, never for `status`
+    import pandas as pd
+
+SUGGESTION_CODER = "keywords"
+SPLIT = re.compile(r"[,;\n]+")
+
+
+def coding_files(study: Study, rid: str) -> dict[str, Path]:
+    """The researcher's codings files for one respondent that exist, by kind."""
+    candidates = {
+        "csv": study.catalog.codings(rid, ".csv"),
+        "xlsx": study.catalog.codings(rid, ".xlsx"),
+        "docx": study.catalog.codings(rid, ".docx"),
+        "suggestions": study.catalog.codings(rid, ".suggestions.csv"),
+    }
+    found = {kind: path for kind, path in candidates.items() if path.is_file()}
+    if "csv" in found and "xlsx" in found:
+        raise InputError(f"codings/{rid}.csv and codings/{rid}.xlsx: two coding tables for {rid}; keep one")
+    return found
+
+
+class CodeLookup:
+    """Resolves what a researcher wrote (a code id or name, any case) to a code id."""
+
+    def __init__(self, codebook: Codebook) -> None:
+        self.ids = {code.id.lower(): code.id for _, code in codebook.codes()}
+        self.names: dict[str, list[str]] = {}
+        for _, code in codebook.codes():
+            self.names.setdefault(" ".join(code.name.lower().split()), []).append(code.id)
+        self.categories = {c.id.lower() for c in codebook.categories} | {c.name.lower() for c in codebook.categories}
+
+    def resolve(self, text: str) -> str:
+        """The code id, or ValueError with what is wrong and what to do."""
+        token = " ".join(text.strip().strip(".").split()).lower()
+        if token in self.ids:
+            return self.ids[token]
+        named = self.names.get(token, [])
+        if len(named) == 1:
+            return named[0]
+        shown = repr(text.strip()) if len(text.strip()) <= 40 else "the value"
+        if named:
+            raise ValueError(f"code name {shown} is used by {', '.join(named)}; write the code id")
+        if token in self.categories:
+            raise ValueError(f"{shown} is a category, not a code; use one of its codes")
+        raise ValueError(f"unknown code {shown}; use a code id or name from config/codebook.yaml")
+
+
+@dataclass(frozen=True)
+class Coding:
+    segment_id: str
+    code: str
+    coder: str
+    source: str
+    note: str = ""
+
+
+def check_segment(value: str, transcript: Transcript, known: set[str], place: str) -> str:
+    """`value` as a segment id of this respondent's approved transcript, or an InputError at `place`."""
+    rid = transcript.respondent_id
+    sid = value.strip()
+    if not sid:
+        raise InputError(f"{place}: segment id is empty; write it as {rid}-0001")
+    owner = segment_respondent(sid)
+    if owner is None:
+        shown = repr(sid) if len(sid) <= 40 else "the value"
+        raise InputError(f"{place}: {shown} is not a segment id; write it as {rid}-0001")
+    if owner != rid:
+        raise InputError(f"{place}: segment {sid} belongs to respondent {owner}; code it in codings/{owner}.csv")
+    if sid not in known:
+        raise InputError(f"{place}: segment {sid} is not in {rid}'s approved transcript; check the id")
+    return sid
+
+
+def table_codings(path: Path, label: str, transcript: Transcript, lookup: CodeLookup) -> list[Coding]:
+    """Codings from a CSV/XLSX table with columns segment_id, code, coder[, note]."""
+    table = read_table(path, label, ("segment_id", "code", "coder"))
+    known = set(transcript.by_id())
+    codings = []
+    for row in table.rows:
+        sid = check_segment(row.get("segment_id"), transcript, known, where(label, row.number, "segment_id"))
+        code = _resolve(lookup, row.get("code"), where(label, row.number, "code"))
+        coder = row.get("coder")
+        if not coder:
+            raise InputError(f"{where(label, row.number, 'coder')}: empty; write who coded the segment (initials)")
+        codings.append(Coding(sid, code, coder, "csv", row.get("note")))
+    return codings
+
+
+def comment_codings(path: Path, label: str, transcript: Transcript, lookup: CodeLookup) -> list[Coding]:
+    """Codings from the Word comments of a coded copy: each named code on each anchored segment."""
+    from tasks.open_coding.word import read_comments
+
+    known = set(transcript.by_id())
+    codings = []
+    for comment in read_comments(path, label):
+        place = f"{label} comment {comment.number}"
+        sids = [check_segment(sid, transcript, known, place) for sid in comment.segment_ids]
+        names = [part for part in SPLIT.split(comment.text) if part.strip().strip(".")]
+        if not names:
+            raise InputError(f"{place}: names no code; write code ids or names separated by commas")
+        codes = [_resolve(lookup, name, place) for name in names]
+        coder = comment.author.strip() or "researcher"
+        codings += [Coding(sid, code, coder, "docx") for sid in sids for code in codes]
+    return codings
+
+
+def accepted_codings(path: Path, label: str, transcript: Transcript, lookup: CodeLookup) -> list[Coding]:
+    """Suggestions the researcher marked accepted in codings/<id>.suggestions.csv."""
+    table = read_table(path, label, ("segment_id", "code", "accepted"))
+    known = set(transcript.by_id())
+    codings = []
+    for row in table.rows:
+        if not row.get("accepted") or not parse_yes_no(row.get("accepted"), label, row.number, "accepted"):
+            continue
+        sid = check_segment(row.get("segment_id"), transcript, known, where(label, row.number, "segment_id"))
+        code = _resolve(lookup, row.get("code"), where(label, row.number, "code"))
+        codings.append(Coding(sid, code, row.get("coder") or SUGGESTION_CODER, "suggestion", row.get("note")))
+    return codings
+
+
+def _resolve(lookup: CodeLookup, text: str, place: str) -> str:
+    if not text.strip():
+        raise InputError(f"{place}: code is empty; write a code id or name from config/codebook.yaml")
+    try:
+        return lookup.resolve(text)
+    except ValueError as error:
+        raise InputError(f"{place}: {error}") from None
+
+
+class OpenCodingStage:
+    """Per respondent: export a coding copy, suggest codes, read and normalise the codings."""
+
+    name = "open_coding"
+    version = "1"
+
+    def inputs(self, study: Study, respondent_id: str) -> dict[str, Any]:
+        hashes = hash_cache(study)
+        files = {kind: hashes.digest(path) for kind, path in coding_files(study, respondent_id).items()}
+        return {
+            "transcript": hashes.digest(study.catalog.approved(respondent_id)),
+            "codings": files,
+            "codebook": [category.model_dump(mode="json") for category in study.codebook.categories],
+            "accept_suggestions": study.config.coding.accept_suggestions,
+        }
+
+    def run(self, study: Study, respondent_id: str) -> Outcome:
+        rid = respondent_id
+        transcript = load_transcript(study.catalog.approved(rid), study.catalog.relative(study.catalog.approved(rid)))
+        accept_all = study.config.coding.accept_suggestions
+        suggestions = suggest(transcript, study.codebook, accept_all)
+        outputs = (_export_copy(study, transcript), _write_suggestions(study, rid, suggestions))
+        files = coding_files(study, rid)
+        codings = read_codings(study, transcript, files)
+        if accept_all:
+            codings += [Coding(s["segment_id"], s["code"], SUGGESTION_CODER, "suggestion") for s in suggestions]
+        copy = study.catalog.relative(outputs[0])
+        if not files and not accept_all:
+            return Outcome(
+                "waiting",
+                f"researcher: code the transcript in codings/{rid}.csv or codings/{rid}.docx "
+                f"(a coding copy is in {copy})",
+                outputs=outputs,
+            )
+        if not codings:
+            names = ", ".join(f"codings/{path.name}" for path in files.values()) or "the keyword suggestions"
+            return Outcome("waiting", f"researcher: {names} holds no codings yet; add codes (coding copy: {copy})", outputs=outputs)
+        frame = normalised(rid, codings)
+        path = study.catalog.coded(rid)
+        with atomic_path(path) as tmp:
+            frame.to_csv(tmp, index=False, lineterminator="\n")
+        sources = ", ".join(sorted(set(frame["source"])))
+        segments = frame["segment_id"].nunique()
+        return Outcome(
+            "done",
+            f"{len(frame)} codings on {segments} segments ({sources})",
+            outputs=(path, *outputs),
+            counts={"codings": len(frame), "segments": segments, "codes": int(frame["code"].nunique())},
+        )
+
+
+def read_codings(study: Study, transcript: Transcript, files: dict[str, Path]) -> list[Coding]:
+    lookup = CodeLookup(study.codebook)
+    readers = {"csv": table_codings, "xlsx": table_codings, "docx": comment_codings, "suggestions": accepted_codings}
+    codings: list[Coding] = []
+    for kind, path in files.items():
+        codings += readers[kind](path, study.catalog.relative(path), transcript, lookup)
+    return codings
+
+
+def normalised(rid: str, codings: list[Coding]) -> pd.DataFrame:
+    """One row per (segment, code, coder), the first source kept; sorted by segment and code."""
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        [(rid, c.segment_id, c.code, c.coder, c.source, c.note) for c in codings], columns=list(CODING_COLUMNS)
+    )
+    frame = frame.drop_duplicates(["segment_id", "code", "coder"], keep="first")
+    return frame.sort_values(["segment_id", "code", "coder"], kind="stable").reset_index(drop=True)
+
+
+def _export_copy(study: Study, transcript: Transcript) -> Path:
+    from tasks.open_coding.word import coding_copy, save_document
+
+    rid = transcript.respondent_id
+    instructions = (
+        f"Code this transcript with Word comments: select a segment's text, add a comment that names one "
+        f"or more codes (id or name from config/codebook.yaml, separated by commas) and save the file as "
+        f"codings/{rid}.docx. Do not change the segment ids in the first column."
+    )
+    return save_document(coding_copy(transcript, instructions), study.catalog.to_code(rid))
+
+
+def _write_suggestions(study: Study, rid: str, rows: list[dict[str, str]]) -> Path:
+    import pandas as pd
+
+    path = study.catalog.suggestions(rid)
+    with atomic_path(path) as tmp:
+        pd.DataFrame(rows, columns=list(SUGGESTION_COLUMNS)).to_csv(tmp, index=False, lineterminator="\n")
+    return path
+
+
+STAGE = OpenCodingStage()

@@ -1,0 +1,1 @@
+"""Privacy: pseudonymisation of published texts (listed personal values, detected names) and its key file."""

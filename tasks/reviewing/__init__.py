@@ -1,1 +1,0 @@
-"""Parts of the review stage (the member check): decisions, the review document, the import."""
