@@ -67,7 +67,7 @@ def run_on_pool(
     study_dir: str, work_pool: str, ids: list[str] | None, until: str, force: bool
 ) -> list[dict[str, Any]]:
     """Check the server, deploy the respondent flow on the pool, run the study with it."""
-    from flows.cli import out
+    from flows.session import out
     from flows.serve import check_name, require_server
 
     require_server()

@@ -36,7 +36,7 @@ def stages_until(until: str) -> tuple[str, ...]:
 
 def _log_to_study(study_dir: str) -> None:
     """On a worker too, tracebacks go to the study's own log file, never to Prefect."""
-    from flows.cli import setup_logging
+    from flows.session import setup_logging
 
     study = open_study(study_dir, fresh=True)
     setup_logging(study.root, study.config.study.output_dir)

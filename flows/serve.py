@@ -53,7 +53,7 @@ def scheduled_aggregate(study_dir: str, force: bool = False, wait: float = LOCK_
 
 
 def _open(study_dir: str) -> Any:
-    from flows.cli import open_and_check
+    from flows.session import open_and_check
 
     return open_and_check(Path(study_dir))
 

@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from flows.cli import StudyOption, app, fail_cleanly, out
+from flows.app import StudyOption, app, fail_cleanly
+from flows.session import out
 from tasks.core.config import input_of
 from tasks.core.errors import InputError
 from tasks.core.study import Study

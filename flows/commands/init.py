@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from flows.cli import app, fail_cleanly, out
+from flows.app import app, fail_cleanly
+from flows.session import out
 from tasks.core.scaffold import create_study
 
 

@@ -7,7 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from flows.cli import StudyOption, app, err, fail_cleanly, open_and_check, out, prefect_session
+from flows.app import StudyOption, app, fail_cleanly
+from flows.session import err, open_and_check, out, prefect_session
 from tasks.core.errors import InputError
 from tasks.core.ids import check_respondent_id
 from tasks.core.lock import study_lock

@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from flows.cli import StudyOption, app, fail_cleanly, open_and_check, out
+from flows.app import StudyOption, app, fail_cleanly
+from flows.session import open_and_check, out
 
 
 @app.command()

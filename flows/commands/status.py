@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from flows.cli import StudyOption, app, err, fail_cleanly, out
+from flows.app import StudyOption, app, fail_cleanly
+from flows.session import err, out
 from tasks.core.errors import InputError
 from tasks.core.study import Study
 from tasks.protocol import STAGES, problems

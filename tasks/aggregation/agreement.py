@@ -234,8 +234,7 @@ def write_agreement(
     `tables`: study_tables' result when the caller has it already. Returns the paths written; none
     (and stale files removed) when no respondent has two coders.
     """
-    folder = study.catalog.stage_dir("aggregation")
-    paths = (folder / "agreement.csv", folder / "agreement_disagreements.csv")
+    paths = (study.catalog.result("agreement.csv"), study.catalog.result("agreement_disagreements.csv"))
     per_code, overall, disagreements = tables if tables is not None else study_tables(study, eligible)
     if overall["respondents"].iloc[0] == 0:
         for path in paths:

@@ -48,7 +48,7 @@ def methods_document(study: Study, eligible: list[str], facts: Facts | None = No
 
 def write_methods(study: Study, eligible: list[str], facts: Facts | None = None) -> Path:
     """Save the appendix as out/results/methods.docx (atomically); returns its path."""
-    path = study.catalog.stage_dir("aggregation") / "methods.docx"
+    path = study.catalog.result("methods.docx")
     document = methods_document(study, eligible, facts)
     return write_office(path, document.save)
 

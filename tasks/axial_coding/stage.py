@@ -53,7 +53,7 @@ class AxialCodingStage:
             write_csv(co.code_matrix(inc, "respondents"), out("cooccurrence_respondents.csv"), index=True),
             write_csv(co.category_links(inc), out("category_links.csv")),
             write_csv(evidence, out("relations.csv")),
-            write_bytes(out("heatmap.png"), heatmap(by_segment, "Codes in the same segment", "segments")),
+            write_bytes(study.catalog.heatmap, heatmap(by_segment, "Codes in the same segment", "segments")),
         )
         supported = int((evidence["segments"] > 0).sum())
         return Outcome(

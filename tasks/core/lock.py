@@ -14,7 +14,7 @@ from tasks.core.study import Study
 @contextmanager
 def study_lock(study: Study, wait_seconds: float) -> Iterator[None]:
     """Hold the study's lock, waiting at most `wait_seconds` for another run to finish."""
-    path = study.catalog.state_dir / "run.lock"
+    path = study.catalog.lock_file
     path.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(path))
     try:

@@ -84,7 +84,7 @@ def find_spans(text: str) -> list[Span]:
 
 def approved_ids(study: Study) -> list[str]:
     """Respondents with an approved transcript on disk who have not withdrawn, sorted."""
-    folder = study.catalog.stage_dir("review") / "approved"
+    folder = study.catalog.approved_dir
     found = sorted(p.stem for p in folder.glob("*.json") if is_respondent_id(p.stem)) if folder.is_dir() else []
     gone = withdrawn_ids(study)
     return [rid for rid in found if rid not in gone]

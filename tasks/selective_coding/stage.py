@@ -59,7 +59,7 @@ class SelectiveCodingStage:
             write_csv(core.ranking, out("categories.csv")),
             write_text(out("storyline.md"), storyline(study.config.study.title, data, core, chosen)),
             write_json(
-                out("core.json"),
+                study.catalog.core,
                 {"core_category": core.category, "source": core.source, "evidence": core.evidence,
                  "order": list(core.ranking["category"])},
             ),

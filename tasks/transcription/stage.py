@@ -184,7 +184,7 @@ def _transcribe(study: Study, respondent_id: str, path: Path, current: dict[str,
         "language_probability": round(probability, 3),
     }
     transcript = Transcript(respondent_id, to_segments(respondent_id, pieces), meta)
-    outputs = write_outputs(study.catalog.stage_dir("transcription"), transcript)
+    outputs = write_outputs(study.catalog.draft(transcript.respondent_id).parent, transcript)
     log.info("transcribed %s: %d segments, %.0f s of audio", respondent_id, len(transcript.segments), audio.duration)
     return _done(transcript, outputs, "")
 

@@ -324,7 +324,8 @@ def approve_all(study: Study, rows: list[str]) -> Study:
 
 
 def plant_study_outputs(study: Study) -> None:
-    """What later stages leave behind: per-respondent files, study tables, a report, a log."""
+    """What later stages leave behind, with the manifests that record it: per-respondent files,
+    study tables, a report, a log."""
     import docx
 
     out = study.root / "out"
@@ -332,8 +333,19 @@ def plant_study_outputs(study: Study) -> None:
         (out / "05_open_coding" / "to_code").mkdir(parents=True, exist_ok=True)
         (out / "05_open_coding" / f"{rid}.csv").write_text(f"respondent_id,segment_id,code\n{rid},{rid}-0003,silos\n")
         (out / "05_open_coding" / "to_code" / f"{rid}.docx").write_bytes(outbox_bytes(study, rid))
-        (out / "06_axial" / "by_respondent" / rid).mkdir(parents=True, exist_ok=True)
-        (out / "06_axial" / "by_respondent" / rid / "codes.csv").write_text("code\nsilos\n")
+        (out / ".state" / "open_coding").mkdir(parents=True, exist_ok=True)
+        (out / ".state" / "open_coding" / f"{rid}.json").write_text(json.dumps({
+            "stage": "open_coding", "respondent_id": rid, "status": "done", "detail": "", "fingerprint": "x",
+            "outputs": {f"out/05_open_coding/{rid}.csv": "y", f"out/05_open_coding/to_code/{rid}.docx": "z"},
+            "counts": {}, "meta": {}, "finished_at": "",
+        }))
+    (out / "06_axial").mkdir(parents=True, exist_ok=True)
+    (out / "06_axial" / "codes.csv").write_text("code,respondents\nsilos,R01 R02\n")
+    (out / ".state" / "axial_coding").mkdir(parents=True, exist_ok=True)
+    (out / ".state" / "axial_coding" / "_study.json").write_text(json.dumps({
+        "stage": "axial_coding", "respondent_id": "_study", "status": "done", "detail": "", "fingerprint": "x",
+        "outputs": {"out/06_axial/codes.csv": "y"}, "counts": {}, "meta": {"included": ["R01", "R02"]}, "finished_at": "",
+    }))
     (out / "results").mkdir(parents=True, exist_ok=True)
     (out / "results" / "quotes.csv").write_text(
         "code,segment_id,respondent_id,text\n"
@@ -341,14 +353,15 @@ def plant_study_outputs(study: Study) -> None:
         "silos,R02-0003,R02,I expected that the data would make our work much easier for r02.\n"
     )
     (out / "results" / "code_frequencies.csv").write_text("category,code,respondents,n,segments\norg,silos,2,2,2\n")
-    (out / "results" / "heatmap.png").write_bytes(b"\x89PNG fake")
+    (out / "results" / "frequencies.png").write_bytes(b"\x89PNG fake")
     report = docx.Document()
     report.add_paragraph("\u201cNow we look at the dashboard of r01 every single week.\u201d")
     report.save(str(out / "results" / "report.docx"))
     (out / ".state" / "aggregation").mkdir(parents=True, exist_ok=True)
     (out / ".state" / "aggregation" / "_study.json").write_text(json.dumps({
         "stage": "aggregation", "respondent_id": "_study", "status": "done", "detail": "", "fingerprint": "x",
-        "outputs": {"out/results/heatmap.png": "y", "out/results/code_frequencies.csv": "z"},
+        "outputs": {name: "y" for name in ("out/results/frequencies.png", "out/results/code_frequencies.csv",
+                                           "out/results/quotes.csv", "out/results/report.docx")},
         "counts": {}, "meta": {"included": ["R01", "R02"]}, "finished_at": "",
     }))
     (out / "logs").mkdir(parents=True, exist_ok=True)

@@ -165,11 +165,11 @@ def test_status_imports_no_heavy_library_with_the_stage_modules() -> None:
 def test_the_whole_study_fingerprints_need_no_pandas(root: Path) -> None:
     code = (
         f"import {STAGE_MODULES}\n"
-        "from tasks.core.stage import current_fingerprint\n"
+        "from tasks.core.stage import Cohort\n"
         "from tasks.core.study import Study\n"
         f"study = Study.at({str(root)!r})\n"
         "for module in (tasks.axial_coding.stage, tasks.selective_coding.stage, tasks.aggregation.stage):\n"
-        "    current_fingerprint(module.STAGE, study, ['R01', 'R02', 'R03'])\n"
+        "    module.STAGE.inputs(study, Cohort(['R01', 'R02', 'R03']))\n"
     )
     assert loaded_after(code) == []
 

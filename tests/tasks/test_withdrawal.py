@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from tasks.core.errors import InputError
-from tasks.protocol import respondent_statuses
+from tasks.protocol import PROTOCOL, respondent_statuses
 from tasks.core.study import Study
-from tasks.withdrawal import record_withdrawal, remove_derived, withdraw
+from tasks.withdrawal import record_withdrawal, withdraw
 from tests.helpers import write_study
 from tests.tasks.review_fixtures import (
     RECRUITMENT,
@@ -110,7 +110,7 @@ def reviewed(tmp_path: Path, fake_transcription: FakeTranscription, monkeypatch:
 
 def test_withdrawal_removes_every_trace_and_nothing_else(reviewed: Study) -> None:
     others = {rid: file_hashes(reviewed, rid) for rid in ("R02", "R03")}
-    assert len(others["R02"]) == 14 and "out/06_axial/by_respondent/R02/codes.csv" in others["R02"]
+    assert "out/05_open_coding/to_code/R02.docx" in others["R02"] and "out/.state/open_coding/R02.json" in others["R02"]
     assert len(traces(reviewed, "R01")) > 10
     result = withdraw(reviewed, "R01", DAY, reason="personal reasons")
     assert traces(reviewed, "R01") == ["out/.state/consent/R01.json", "out/.state/recruitment/R01.json"]
@@ -124,11 +124,14 @@ def test_withdrawal_removes_every_trace_and_nothing_else(reviewed: Study) -> Non
         "out/.state/review/R01.json",
         "out/results/quotes.csv",
         "out/results/report.docx",
-        "out/results/heatmap.png",
+        "out/results/frequencies.png",
         "out/.state/aggregation/_study.json",
-        "out/06_axial/by_respondent/R01/codes.csv",
+        "out/06_axial/codes.csv",
+        "out/.state/axial_coding/_study.json",
+        "out/05_open_coding/to_code/R01.docx",
+        "out/.state/open_coding/R01.json",
     }
-    assert (reviewed.root / "out/results/code_frequencies.csv").is_file() is False  # listed by the stale manifest
+    assert (reviewed.root / "out/results/code_frequencies.csv").is_file() is False  # the manifest included R01
     assert (reviewed.root / "out/logs/pipeline.log").read_text() == (
         "2024-04-01 INFO run started\n2024-04-01 ERROR unexpected error in review of R02\n"
     )
@@ -152,7 +155,7 @@ def test_the_recording_goes_when_asked(reviewed: Study) -> None:
 def test_declined_spares_recruitment_and_consent_outputs(reviewed: Study) -> None:
     (reviewed.root / "out/02_consent").mkdir(parents=True, exist_ok=True)
     (reviewed.root / "out/02_consent/consent.csv").write_text("respondent_id,state\nR01,consented\n")
-    removed = remove_derived(reviewed, "R01", from_stage="transcription")
+    removed = PROTOCOL.forget(reviewed, "R01", "transcription")
     assert (reviewed.root / "out/02_consent/consent.csv").is_file()
     assert (reviewed.root / "out/.state/consent/R01.json").is_file()
     assert reviewed.root / "out/.state/transcription/R01.json" in removed

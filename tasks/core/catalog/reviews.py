@@ -89,7 +89,7 @@ def row_problems(study: Study, known: set[str]) -> list[str]:
                 f"{where(log.label, number, 'respondent_id')}: {rid} is not a respondent in the recruitment log; "
                 "correct the id or remove the row"
             )
-    folder = study.root / "review" / "returned"
+    folder = study.catalog.returned_dir
     stray = [p for p in sorted(folder.glob("*.docx")) if p.stem not in known and not p.name.startswith(("~$", "."))]
     for path in stray:
         name = f"review/returned/{path.name}" if is_respondent_id(path.stem) else "review/returned/ (a file)"

@@ -1,0 +1,59 @@
+"""The `interview-study` Typer app and what its commands share: the --study option and the error
+handling that turns expected errors into one line and exit 1, unexpected ones into exit 2 and a log."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from flows.session import err
+from tasks.core.errors import StudyError
+
+
+app = typer.Typer(
+    name="interview-study",
+    help="Run an interview study: recruitment, consent, transcription, member check, coding, results.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+StudyOption = Annotated[
+    Path, typer.Option("--study", help="The study folder (default: the current folder).", show_default=False)
+]
+T = TypeVar("T")
+
+
+def fail_cleanly(function: Callable[..., T]) -> Callable[..., T]:
+    """Expected errors: one line and exit 1. Unexpected ones: one line, the log, exit 2."""
+    import functools
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        try:
+            return function(*args, **kwargs)
+        except StudyError as error:
+            err.print(f"error: {error.message}", markup=False, highlight=False)
+            raise typer.Exit(1) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as error:  # noqa: BLE001
+            log_file = _crash_log()
+            logging.getLogger("interview_study").exception("unexpected error")
+            err.print(
+                f"unexpected error ({type(error).__name__}); the traceback is in {log_file}",
+                markup=False,
+                highlight=False,
+            )
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+def _crash_log() -> Path:
+    handlers = [h for h in logging.getLogger("interview_study").handlers if isinstance(h, logging.FileHandler)]
+    return Path(handlers[0].baseFilename) if handlers else Path("interview-study.log")
