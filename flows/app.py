@@ -13,7 +13,6 @@ import typer
 from flows.session import err
 from tasks.core.errors import StudyError
 
-
 app = typer.Typer(
     name="interview-study",
     help="Run an interview study: recruitment, consent, transcription, member check, coding, results.",

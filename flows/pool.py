@@ -20,8 +20,8 @@ from flows.artifacts import publish_artifacts
 from flows.respondent import respondent_pipeline, stages_until
 from flows.settings import FORCED
 from flows.stages import open_study, save_hashes, stage_report, study_stage
-from tasks.core.manifest import load_manifest, manifest_path
 from tasks.core.catalog.recruitment import respondent_ids
+from tasks.core.manifest import load_manifest, manifest_path
 from tasks.core.study import Study
 from tasks.protocol import PROTOCOL, STAGES, STUDY_STAGES
 
@@ -67,8 +67,8 @@ def run_on_pool(
     study_dir: str, work_pool: str, ids: list[str] | None, until: str, force: bool
 ) -> list[dict[str, Any]]:
     """Check the server, deploy the respondent flow on the pool, run the study with it."""
-    from flows.session import out
     from flows.serve import check_name, require_server
+    from flows.session import out
 
     require_server()
     deployment, online = deploy_respondents(check_name(work_pool, "--work-pool"))

@@ -9,10 +9,10 @@ import typer
 
 from flows.app import StudyOption, app, fail_cleanly
 from flows.session import err, open_and_check, out, prefect_session
+from tasks.core.catalog.recruitment import respondent_ids
 from tasks.core.errors import InputError
 from tasks.core.ids import check_respondent_id
 from tasks.core.lock import study_lock
-from tasks.core.catalog.recruitment import respondent_ids
 from tasks.protocol import STAGES, problems
 
 WaitOption = Annotated[

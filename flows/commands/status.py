@@ -33,7 +33,8 @@ def status(
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
 ) -> None:
     """Show where every respondent stands in every stage."""
-    from tasks.status import FORMATS, approved as approved_rows, matrix, render, study_status
+    from tasks.status import FORMATS, matrix, render, study_status
+    from tasks.status import approved as approved_rows
 
     if fmt not in FORMATS:
         raise InputError(f"--format: unknown format {fmt!r}; use table, csv or json")

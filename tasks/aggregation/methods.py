@@ -16,9 +16,9 @@ from pathlib import Path
 import docx
 from docx.enum.text import WD_COLOR_INDEX
 
+from tasks.aggregation.records import Facts, gather
 from tasks.core.files import write_office
 from tasks.core.study import Study
-from tasks.aggregation.records import Facts, gather
 
 TODO = "[TO BE COMPLETED BY THE RESEARCHER: {}]"
 

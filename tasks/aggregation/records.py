@@ -6,8 +6,8 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
-from tasks.core.catalog.recruitment import read_log
 from tasks.core.catalog.consent import read_consents
+from tasks.core.catalog.recruitment import read_log
 from tasks.core.errors import StudyError
 from tasks.core.study import Study
 

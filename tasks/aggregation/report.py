@@ -18,11 +18,11 @@ import pandas as pd
 from docx.document import Document
 from docx.shared import Inches
 
-from tasks.core.config import Codebook
-from tasks.core.files import write_office
-from tasks.analysis.quotes import label
 from tasks.aggregation.rigour import Agreement, agreement_section, methods_section
 from tasks.aggregation.word import grid
+from tasks.analysis.quotes import label
+from tasks.core.config import Codebook
+from tasks.core.files import write_office
 
 MAX_VALUES = 12  # attribute values shown in one report table; more go to results.xlsx only
 

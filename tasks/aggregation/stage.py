@@ -15,20 +15,20 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tasks.analysis.inputs import coding_inputs, quote_inputs
 from tasks.core.catalog.recruitment import read_log, recruit, respondent_ids
 from tasks.core.errors import InputError
 from tasks.core.files import read_json, write_bytes
 from tasks.core.manifest import Outcome, hash_cache
 from tasks.core.stage import Cohort
 from tasks.core.study import Study
-from tasks.analysis.inputs import coding_inputs, quote_inputs
 
 if TYPE_CHECKING:  # pandas, docx and matplotlib are loaded when the stage runs, never for `status`
     import pandas as pd
 
-    from tasks.analysis.frames import Coded
     from tasks.aggregation.report import Method, ReportInput
     from tasks.aggregation.rigour import Agreement
+    from tasks.analysis.frames import Coded
 
 QUOTE_COLUMNS = ["code", "segment_id", "respondent_id", "text", "category", "respondent", "rank"]
 
@@ -111,10 +111,10 @@ class AggregationStage:
         from tasks.aggregation.agreement import study_tables, write_agreement
         from tasks.aggregation.methods import key_facts, write_methods
         from tasks.aggregation.records import gather
-        from tasks.analysis import tables as t
-        from tasks.analysis.plots import frequency_chart
         from tasks.aggregation.report import build_report, save_report
         from tasks.aggregation.rigour import Agreement
+        from tasks.analysis import tables as t
+        from tasks.analysis.plots import frequency_chart
 
         data, tables = results(study, cohort)
         out = study.catalog.result
@@ -177,10 +177,10 @@ def results(study: Study, cohort: Cohort) -> tuple[Coded, dict[str, pd.DataFrame
     import pandas as pd
 
     eligible = cohort.eligible
-    from tasks.core.config import ENUMS
     from tasks.analysis import quotes as q
     from tasks.analysis import tables as t
     from tasks.analysis.frames import load_coded, load_segments
+    from tasks.core.config import ENUMS
 
     data = load_coded(study, eligible)
     segments = load_segments(study, eligible)

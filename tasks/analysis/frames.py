@@ -13,12 +13,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tasks.analysis.inputs import coding_inputs, respondent_numbers, transcript_inputs
+from tasks.core.catalog.coded import read_coded
 from tasks.core.config import Codebook
 from tasks.core.errors import InputError
 from tasks.core.files import read_json
 from tasks.core.study import Study
-from tasks.core.catalog.coded import read_coded
-from tasks.analysis.inputs import coding_inputs, respondent_numbers, transcript_inputs
 
 __all__ = [
     "Coded", "attach", "code_table", "coding_inputs", "load_coded", "load_segments", "respondent_numbers",

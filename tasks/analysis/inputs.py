@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from tasks.core.catalog.recruitment import respondent_ids
 from tasks.core.catalog.consent import consent_of, pseudonymised
+from tasks.core.catalog.recruitment import respondent_ids
 from tasks.core.manifest import hash_cache
 from tasks.core.study import Study
 from tasks.privacy.pseudonymise import key

@@ -11,11 +11,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tasks.core.study import Study
-from tasks.privacy.pseudonymise import pseudonymise_texts, strip_personal
-from tasks.privacy.key import save_key
 from tasks.analysis.frames import Coded, attach
 from tasks.analysis.inputs import Permissions, numbers, permissions, quote_inputs
+from tasks.core.study import Study
+from tasks.privacy.key import save_key
+from tasks.privacy.pseudonymise import pseudonymise_texts, strip_personal
 
 __all__ = ["Permissions", "best", "candidates", "label", "numbers", "permissions", "quote_inputs", "shown"]
 

@@ -9,9 +9,9 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
+from tasks.analysis.frames import Coded, attach
 from tasks.core.config import InterviewGuide
 from tasks.core.files import atomic_path, write_office
-from tasks.analysis.frames import Coded, attach
 
 PHASES = ("before", "now")
 

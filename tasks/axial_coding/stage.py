@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from tasks.analysis.inputs import coding_inputs
 from tasks.core.manifest import Outcome
 from tasks.core.stage import Cohort
 from tasks.core.study import Study
-from tasks.analysis.inputs import coding_inputs
 
 NOBODY = "researcher: no respondent has finished open coding yet; code a transcript and run again"
 
@@ -34,11 +34,11 @@ class AxialCodingStage:
         if not eligible:
             return Outcome("waiting", NOBODY)
         # pandas and matplotlib load here, not at import: `status` imports this module
-        from tasks.core.files import write_bytes
         from tasks.analysis import cooccurrence as co
         from tasks.analysis.frames import load_coded
         from tasks.analysis.plots import heatmap
         from tasks.analysis.tables import write_csv
+        from tasks.core.files import write_bytes
 
         data = load_coded(study, eligible)
         inc = co.incidence(data)

@@ -9,6 +9,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from tasks.core.errors import ConfigError
+from tasks.core.layout import INPUT_NAMES
 from tasks.core.relations import relation_problem
 
 CHANNELS = ("linkedin", "network", "municipality_email", "other")
@@ -26,20 +27,6 @@ ATTRIBUTES = ("channel", "interview_mode", "municipality_size", "role")
 # key) and the orchestrator's own folder. Nothing the pipeline writes may be, hold or lie inside one
 # of them: neither study.output_dir nor a file an export command is told to write. Compared
 # case-insensitively, as macOS and Windows file systems do.
-INPUT_NAMES = (
-    "config",
-    "audio",
-    "review",
-    "codings",
-    "recruitment.csv",
-    "recruitment.xlsx",
-    "consent.csv",
-    "reviews.csv",
-    "pseudonymisation_key.csv",
-    ".prefect",
-)
-
-
 def input_of(relative: PurePath) -> str | None:
     """The input (one of INPUT_NAMES) that a path relative to the study folder is or lies inside."""
     if not relative.parts:

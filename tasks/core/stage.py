@@ -119,7 +119,7 @@ class Pipeline:
 
     @property
     def names(self) -> tuple[str, ...]:
-        return tuple(stage.name for stage in (*self.respondent, *self.study))
+        return self.respondent_names + self.study_names
 
     @property
     def respondent_names(self) -> tuple[str, ...]:

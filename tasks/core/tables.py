@@ -127,9 +127,10 @@ def _decode(data: bytes, label: str) -> str:
 
 
 def _read_xlsx(path: Path, label: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    from zipfile import BadZipFile
+
     import openpyxl  # only needed for workbooks
     from openpyxl.utils.exceptions import InvalidFileException
-    from zipfile import BadZipFile
 
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)

@@ -18,8 +18,8 @@ from importlib import resources
 import pandas as pd
 from lxml import etree
 
-from tasks.core.catalog.consent import withdrawn_ids
 from tasks.core.catalog.coded import read_coded
+from tasks.core.catalog.consent import withdrawn_ids
 from tasks.core.config import Codebook
 from tasks.core.ids import is_respondent_id
 from tasks.core.study import Study

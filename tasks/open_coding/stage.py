@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tasks.core.catalog.coded import CODING_COLUMNS
 from tasks.core.config import Codebook
 from tasks.core.errors import InputError, where
 from tasks.core.files import atomic_path
@@ -23,8 +24,6 @@ from tasks.core.study import Study
 from tasks.core.tables import parse_yes_no, read_table
 from tasks.core.transcripts import Transcript, load_transcript
 from tasks.open_coding.keywords import SUGGESTION_COLUMNS, suggest
-
-from tasks.core.catalog.coded import CODING_COLUMNS
 
 if TYPE_CHECKING:  # pandas and python-docx load when the stage runs, never for `status`
     import pandas as pd

@@ -27,8 +27,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tasks.core.study import Study
 from tasks.core.layout import KEY_FILE
+from tasks.core.study import Study
 from tasks.privacy.key import PLACEHOLDER, key_book
 
 __all__ = ["KEY_FILE", "detect", "enabled", "list_counters", "replace_names", "version"]

@@ -15,16 +15,15 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from tasks.core.catalog.reviews import Decision, decision_of, read_reviews, row_problems
 from tasks.core.errors import InputError
 from tasks.core.files import atomic_path, fingerprint
 from tasks.core.manifest import Manifest, Outcome, hash_cache
 from tasks.core.study import Study
 from tasks.core.transcripts import Transcript, load_transcript, save_transcript
-from tasks.core.catalog.reviews import Decision, decision_of, read_reviews, row_problems
 from tasks.review.export import export_review
 from tasks.review.importer import Imported, import_returned, unchanged
 from tasks.review.speakers import assign
-
 
 
 def today() -> dt.date:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from tasks.analysis.inputs import coding_inputs, quote_inputs
 from tasks.core.files import write_json, write_text
 from tasks.core.manifest import Outcome
 from tasks.core.stage import Cohort
 from tasks.core.study import Study
-from tasks.analysis.inputs import coding_inputs, quote_inputs
 
 
 class SelectiveCodingStage:
@@ -40,8 +40,8 @@ class SelectiveCodingStage:
         from tasks.analysis import cooccurrence as co
         from tasks.analysis import quotes as q
         from tasks.analysis.frames import load_coded, load_segments
-        from tasks.selective_coding.storyline import choose_core, link_quotes, storyline
         from tasks.analysis.tables import write_csv
+        from tasks.selective_coding.storyline import choose_core, link_quotes, storyline
 
         data = load_coded(study, eligible)
         inc = co.incidence(data)

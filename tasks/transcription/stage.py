@@ -15,8 +15,8 @@ from typing import Any
 from tasks.core.catalog.consent import consent_of, may_process
 from tasks.core.errors import InputError
 from tasks.core.files import read_json
-from tasks.core.manifest import Outcome, hash_cache
 from tasks.core.layout import AUDIO_SUFFIXES
+from tasks.core.manifest import Outcome, hash_cache
 from tasks.core.study import Study
 from tasks.core.transcripts import Transcript, load_transcript
 

@@ -13,6 +13,7 @@ from tasks.core.errors import InputError
 from tasks.core.ids import check_respondent_id
 from tasks.core.layout import AUDIO_SUFFIXES, KEY_FILE, LOG_DIR, STAGE_DIRS, STATE_DIR
 
+
 @dataclass(frozen=True)
 class Catalog:
     """The paths of one study folder; `output_dir` comes from the validated config."""
