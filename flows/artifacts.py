@@ -11,8 +11,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from flows.stages import open_study, settle
 from tasks.core.stage import StageStatus
 from tasks.protocol import STAGES
+from tasks.status import study_status
 
 STATUS_KEY = "study-status"
 COUNTS_KEY = "status-counts"
@@ -27,10 +29,8 @@ def publish_artifacts(study_dir: str, results: list[dict[str, Any]]) -> None:
     """Create the status tables and the run summary for the current flow run."""
     from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-    from flows.stages import open_study
-    from tasks.status import study_status
-
-    rows = study_status(open_study(study_dir, fresh=True))
+    settle(study_dir)
+    rows = study_status(open_study(study_dir))
     create_table_artifact(
         status_table(rows),
         key=STATUS_KEY,

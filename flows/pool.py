@@ -18,8 +18,10 @@ from prefect.deployments import run_deployment
 
 from flows.artifacts import publish_artifacts
 from flows.respondent import respondent_pipeline, stages_until
+from flows.serve import check_name, require_server
+from flows.session import out
 from flows.settings import FORCED
-from flows.stages import open_study, save_hashes, stage_report, study_stage
+from flows.stages import open_study, save_hashes, settle, stage_report, study_stage
 from tasks.core.catalog.recruitment import respondent_ids
 from tasks.core.manifest import load_manifest, manifest_path
 from tasks.core.study import Study
@@ -51,7 +53,8 @@ def pooled_pipeline(
     runs = submit(deployment, study_dir, ids, until, force)
     reports = [stage_report.submit(study_dir, stage, force) for stage in ("recruitment", "consent")]
     unfinished = wait_for(runs)
-    results = respondent_results(open_study(study_dir, fresh=True), ids, stages, before, unfinished)
+    settle(study_dir)  # the workers wrote on disk; read it anew
+    results = respondent_results(open_study(study_dir), ids, stages, before, unfinished)
     results += [future.result() for future in reports]
     results += [
         study_stage(study_dir, stage, force)
@@ -67,9 +70,6 @@ def run_on_pool(
     study_dir: str, work_pool: str, ids: list[str] | None, until: str, force: bool
 ) -> list[dict[str, Any]]:
     """Check the server, deploy the respondent flow on the pool, run the study with it."""
-    from flows.serve import check_name, require_server
-    from flows.session import out
-
     require_server()
     deployment, online = deploy_respondents(check_name(work_pool, "--work-pool"))
     if not online:

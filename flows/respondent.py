@@ -6,6 +6,7 @@ from typing import Any
 
 from prefect import flow
 
+from flows.session import setup_logging
 from flows.stages import open_study, respondent_stage, save_hashes
 from tasks.core.ids import check_respondent_id
 from tasks.protocol import PROTOCOL
@@ -36,7 +37,5 @@ def stages_until(until: str) -> tuple[str, ...]:
 
 def _log_to_study(study_dir: str) -> None:
     """On a worker too, tracebacks go to the study's own log file, never to Prefect."""
-    from flows.session import setup_logging
-
     study = open_study(study_dir, fresh=True)
     setup_logging(study.root, study.config.study.output_dir)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from prefect import flow
 
+from flows.session import open_and_check
 from flows.study import aggregate_pipeline, study_pipeline
 from tasks.core.errors import ConfigError, InputError
 from tasks.core.lock import study_lock
@@ -53,8 +54,6 @@ def scheduled_aggregate(study_dir: str, force: bool = False, wait: float = LOCK_
 
 
 def _open(study_dir: str) -> Any:
-    from flows.session import open_and_check
-
     return open_and_check(Path(study_dir))
 
 

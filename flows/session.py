@@ -43,10 +43,10 @@ def open_and_check(study_dir: Path) -> Study:
 @contextmanager
 def prefect_session(study_root: Path) -> Iterator[None]:
     """Configure Prefect for this study (state inside it, no telemetry) and silence the heartbeat."""
-    from flows.settings import configure
+    from flows.settings import configure  # Prefect: only when a flow starts
 
     configure(study_root)
-    from flows.study import without_heartbeat
+    from flows.study import without_heartbeat  # Prefect: only when a flow starts
 
     with without_heartbeat():
         yield

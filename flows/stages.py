@@ -19,14 +19,22 @@ _lock = threading.Lock()
 
 
 def open_study(study_dir: str, fresh: bool = False) -> Study:
-    """One Study object per study folder and process, so the tables are parsed once, not once per
-    task; `fresh` starts a new run's reading (the cache is forgotten, the config read again)."""
+    """The study of this run, shared by its tasks so that the tables are parsed once, not once per
+    task. `fresh=True` begins a run: the config is read again and the run cache starts empty."""
     with _lock:
-        if fresh and study_dir in _studies:
-            hash_cache(_studies[study_dir]).save()
         if fresh or study_dir not in _studies:
             _studies[study_dir] = Study.at(Path(study_dir))
         return _studies[study_dir]
+
+
+def settle(study_dir: str) -> None:
+    """Make what the tasks wrote visible to what runs next: the hash cache is saved and the run
+    cache forgotten, so the whole-study stages read the respondent stages' new outputs."""
+    with _lock:
+        study = _studies.get(study_dir)
+        if study is not None:
+            hash_cache(study).save()
+            study.cache.forget()
 
 
 def summary(manifest: Manifest) -> dict[str, Any]:

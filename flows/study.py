@@ -17,6 +17,7 @@ from flows.stages import (
     refresh_open_coding,
     respondent_stage,
     save_hashes,
+    settle,
     stage_report,
     study_stage,
 )
@@ -44,7 +45,7 @@ def study_pipeline(
     results = [summary for _, skipped in plans for summary in skipped]
     results += [future.result() for chain in chains for future in chain]
     results += [future.result() for future in reports]
-    open_study(study_dir, fresh=True)  # the study stages see what the respondent stages wrote
+    settle(study_dir)  # the study stages see what the respondent stages wrote
     results += _study_stages(study_dir, [s for s in stages if s in PROTOCOL.study_names], force)
     save_hashes(study_dir)
     publish_artifacts(study_dir, results)
@@ -56,7 +57,7 @@ def aggregate_pipeline(study_dir: str, force: bool = False) -> list[dict[str, An
     """Rerun axial coding, selective coding and aggregation from the current codings only."""
     open_study(study_dir, fresh=True)
     results = [r for r in refresh_open_coding(study_dir) if r["ran"]]  # recoded respondents only
-    open_study(study_dir, fresh=True)
+    settle(study_dir)
     results += _study_stages(study_dir, list(PROTOCOL.study_names), force)
     save_hashes(study_dir)
     publish_artifacts(study_dir, results)

@@ -49,27 +49,28 @@ def run_plain(root: Path) -> None:
     hash_cache(study).save()
 
 
-REPO = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+TINY = DATA / "tiny_study"  # a copy of the example's config and first rows, frozen for these tests
 
 
 def tiny_complete_study(root: Path, respondents: tuple[str, ...] = ("R01", "R02", "R03")) -> Study:
-    """The example study's config with a few respondents, each an 8 s Dutch clip, approved and coded.
+    """The thesis config with a few of R01-R03, each an 8 s Dutch clip, approved and coded.
 
     Small enough that every stage, real Whisper included, runs in seconds.
     """
     import shutil
 
-    shutil.copytree(REPO / "config", root / "config")
-    for name in ("recruitment.csv", "consent.csv", "reviews.csv"):
-        lines = (REPO / name).read_text(encoding="utf-8").splitlines()
+    shutil.copytree(TINY / "config", root / "config")
+    for name in ("recruitment.csv", "consent.csv"):
+        lines = (TINY / name).read_text(encoding="utf-8").splitlines()
         kept = [lines[0]] + [line for line in lines[1:] if line.split(",")[0] in respondents]
-        if name == "reviews.csv":
-            kept = [lines[0]] + [f"{rid},approved,2022-03-01," for rid in respondents]
         (root / name).write_text("\n".join(kept) + "\n", encoding="utf-8")
+    reviews = ["respondent_id,decision,decided_on,note"] + [f"{rid},approved,2022-03-01," for rid in respondents]
+    (root / "reviews.csv").write_text("\n".join(reviews) + "\n", encoding="utf-8")
     (root / "audio").mkdir()
     (root / "codings").mkdir()
     for rid in respondents:
-        shutil.copy(REPO / "tests" / "data" / "audio" / "nl.ogg", root / "audio" / f"{rid}.ogg")
+        shutil.copy(DATA / "audio" / "nl.ogg", root / "audio" / f"{rid}.ogg")
         (root / "codings" / f"{rid}.csv").write_text(
             f"segment_id,code,coder\n{rid}-0001,data_gives_insight,onderzoeker\n", encoding="utf-8"
         )

@@ -55,3 +55,14 @@ def test_output_paths_are_joined_only_in_the_catalog() -> None:
         if stage_folders.search(line) or joins.search(line)
     ]
     assert outside == []
+
+
+def test_only_the_example_tests_read_the_example_study() -> None:
+    """Unit and stage tests build their studies in tmp_path; the root example is tests/example's."""
+    example_inputs = re.compile(r'parents\[\d\] / "(config|audio|codings|review|recruitment\.csv|consent\.csv|reviews\.csv)"')
+    readers = [
+        str(path.relative_to(ROOT))
+        for path in sorted((ROOT / "tests").rglob("*.py"))
+        if "example" not in path.relative_to(ROOT).parts and example_inputs.search(path.read_text(encoding="utf-8"))
+    ]
+    assert readers == []

@@ -61,7 +61,7 @@ def _folded(path: PurePath) -> tuple[str, ...]:
 @fail_cleanly
 def export_qdpx(file: FileArgument, study_dir: StudyOption = Path("."), force: ForceOption = False) -> None:
     """Write approved transcripts, codebook, codings and cases as a REFI-QDA project (.qdpx)."""
-    from tasks.exchange.qdpx_export import export_qdpx as export
+    from tasks.exchange.qdpx_export import export_qdpx as export  # lxml, pandas: only for this command
 
     study = Study.at(study_dir)
     check_target(study, file, force, "study.qdpx")
@@ -73,7 +73,7 @@ def export_qdpx(file: FileArgument, study_dir: StudyOption = Path("."), force: F
 @fail_cleanly
 def export_qdc(file: FileArgument, study_dir: StudyOption = Path("."), force: ForceOption = False) -> None:
     """Write the codebook as a REFI-QDA codebook (.qdc)."""
-    from tasks.exchange.qdc_export import export_qdc as export
+    from tasks.exchange.qdc_export import export_qdc as export  # lxml: only for this command
 
     study = Study.at(study_dir)
     check_target(study, file, force, "codebook.qdc")
@@ -92,7 +92,7 @@ def import_qdpx(
     coder: Annotated[str, typer.Option(help="Coder for codings that name no user.")] = "unknown",
 ) -> None:
     """Read codings from a REFI-QDA project (.qdpx) into codings/<id>.csv."""
-    from tasks.exchange.qdpx_import import import_qdpx as read
+    from tasks.exchange.qdpx_import import import_qdpx as read  # lxml, pandas: only for this command
 
     study = Study.at(study_dir)
     for line in read(study, file, replace=replace, coder=coder).lines(study):

@@ -43,11 +43,11 @@ def run(
     ids = _selected(study, respondent)
     with study_lock(study, wait), prefect_session(study.root):
         if work_pool:
-            from flows.pool import run_on_pool
+            from flows.pool import run_on_pool  # Prefect: only when a run starts
 
             results = run_on_pool(str(study.root), work_pool, ids, until, force)
         else:
-            from flows.study import study_pipeline
+            from flows.study import study_pipeline  # Prefect: only when a run starts
 
             results = study_pipeline(str(study.root), ids, until, force)
     print_summary(results)
@@ -65,7 +65,7 @@ def aggregate(
     """Rerun axial coding, selective coding and aggregation from the current codings."""
     study = open_and_check(study_dir)
     with study_lock(study, wait), prefect_session(study.root):
-        from flows.study import aggregate_pipeline
+        from flows.study import aggregate_pipeline  # Prefect: only when a run starts
 
         results = aggregate_pipeline(str(study.root), force)
     print_summary(results)

@@ -24,11 +24,11 @@ def serve(
     ] = "UTC",
 ) -> None:
     """Run the pipeline on a schedule, and serve on-demand runs and aggregations, until stopped."""
-    from flows.settings import configure
+    from flows.settings import configure  # Prefect settings: only for this command
 
     study = open_and_check(study_dir)
     configure(study.root)
-    from flows import serve as serving
+    from flows import serve as serving  # Prefect: only for this command
 
     schedule = serving.check_cron(cron, timezone)
     deployment_name = serving.check_name(name or serving.default_name(study.root))

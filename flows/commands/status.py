@@ -13,6 +13,8 @@ from flows.session import err, out
 from tasks.core.errors import InputError
 from tasks.core.study import Study
 from tasks.protocol import STAGES, problems
+from tasks.status import FORMATS, matrix, render, study_status
+from tasks.status import approved as approved_rows
 
 STYLE = {
     "done": "green",
@@ -33,9 +35,6 @@ def status(
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
 ) -> None:
     """Show where every respondent stands in every stage."""
-    from tasks.status import FORMATS, matrix, render, study_status
-    from tasks.status import approved as approved_rows
-
     if fmt not in FORMATS:
         raise InputError(f"--format: unknown format {fmt!r}; use table, csv or json")
     if stage is not None and stage not in STAGES:

@@ -9,9 +9,11 @@ import typer
 
 from flows.app import StudyOption, app, fail_cleanly
 from flows.session import open_and_check, out
+from tasks.core.catalog.recruitment import respondent_ids
 from tasks.core.errors import InputError
 from tasks.core.ids import check_respondent_id
 from tasks.core.lock import study_lock
+from tasks.withdrawal import withdraw as record_and_remove
 
 
 @app.command()
@@ -29,9 +31,6 @@ def withdraw(
     wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for a run on this study to finish.")] = 30.0,
 ) -> None:
     """Record a withdrawal and remove the respondent's derived data (and, if the study says so, the recording)."""
-    from tasks.core.catalog.recruitment import respondent_ids
-    from tasks.withdrawal import withdraw as record_and_remove
-
     study = open_and_check(study_dir)
     rid = check_respondent_id(respondent_id, "withdraw")
     on = _date(date)

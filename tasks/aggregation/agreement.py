@@ -24,6 +24,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from tasks.analysis.frames import load_coded, load_segments
+from tasks.analysis.inputs import coding_inputs, transcript_inputs
 from tasks.core.files import atomic_path, fingerprint, remove
 from tasks.core.study import Study
 
@@ -210,8 +212,6 @@ def _disagreements(cells: Cells, units: pd.DataFrame, pairs: pd.Series) -> pd.Da
 def study_tables(study: Study, eligible: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """agreement_tables over the eligible respondents' normalised codings and approved transcripts
     (computed once per run: the report, agreement.csv and the methods appendix share them)."""
-    from tasks.analysis.inputs import coding_inputs, transcript_inputs
-
     hashes = [coding_inputs(study, eligible), transcript_inputs(study, eligible)]
     memo = ("agreement", tuple(eligible), fingerprint(hashes))
     return study.cache.memo(study_tables, memo, lambda: _study_tables(study, eligible))
@@ -219,8 +219,6 @@ def study_tables(study: Study, eligible: list[str]) -> tuple[pd.DataFrame, pd.Da
 
 def _study_tables(study: Study, eligible: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     # the frames the aggregation stage has loaded already (cached per content hash): no second read
-    from tasks.analysis.frames import load_coded, load_segments
-
     codings = load_coded(study, eligible).rows
     segments = load_segments(study, eligible)[KEYS]  # agreement_tables keeps the double-coded ones
     return agreement_tables(codings, segments, list(study.codebook.code_ids()))

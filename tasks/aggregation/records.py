@@ -6,8 +6,11 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
+from tasks.aggregation.agreement import study_tables
+from tasks.analysis.frames import load_coded, transcript_meta
 from tasks.core.catalog.consent import read_consents
 from tasks.core.catalog.recruitment import read_log
+from tasks.core.catalog.reviews import decision_of
 from tasks.core.errors import StudyError
 from tasks.core.study import Study
 
@@ -74,8 +77,6 @@ def _consent(study: Study, facts: Facts) -> None:
 
 
 def _reviews(study: Study, facts: Facts) -> None:
-    from tasks.core.catalog.reviews import decision_of
-
     for rid in facts.interviewed:
         try:
             decision = decision_of(study, rid)
@@ -86,8 +87,6 @@ def _reviews(study: Study, facts: Facts) -> None:
 
 
 def _transcripts(study: Study, facts: Facts) -> None:
-    from tasks.analysis.frames import transcript_meta  # read once per run, with the segments
-
     for rid, meta in transcript_meta(study, facts.eligible).items():
         if isinstance(meta.get("duration"), (int, float)):
             facts.minutes[rid] = float(meta["duration"]) / 60
@@ -95,9 +94,6 @@ def _transcripts(study: Study, facts: Facts) -> None:
 
 
 def _coding(study: Study, facts: Facts) -> None:
-    from tasks.aggregation.agreement import study_tables
-    from tasks.analysis.frames import load_coded  # read once per run, shared with the results
-
     codings = load_coded(study, facts.eligible).rows
     human = codings[codings["source"] != "suggestion"]
     facts.coders = sorted(set(human["coder"]) - {""})

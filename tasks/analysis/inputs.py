@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tasks.core.catalog.consent import consent_of, pseudonymised
-from tasks.core.catalog.recruitment import respondent_ids
+from tasks.core.catalog.recruitment import recruit, respondent_ids
 from tasks.core.manifest import hash_cache
 from tasks.core.study import Study
 from tasks.privacy.pseudonymise import key
@@ -73,3 +73,13 @@ def quote_inputs(study: Study, eligible: list[str]) -> dict[str, object]:
         "numbers": {rid: numbered.get(rid) for rid in eligible},
         "per_code": study.config.aggregation.quotes_per_code,
     }
+
+
+def attribute_rows(study: Study, eligible: list[str]) -> list[list[str]]:
+    """Per eligible respondent: id and the configured recruitment attributes (never personal columns)."""
+    names = study.config.aggregation.attributes
+    rows = []
+    for rid in eligible:
+        record = recruit(study, rid)
+        rows.append([rid, *[record.attribute(name) if record else "" for name in names]])
+    return rows

@@ -38,6 +38,7 @@ from tasks.exchange.common import (
     serialise,
 )
 from tasks.exchange.texts import export_texts
+from tasks.privacy.key import save_key
 
 P = f"{{{PROJECT_NS}}}"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -110,8 +111,6 @@ def build_project(study: Study, rids: list[str] | None = None) -> tuple[dict[str
 
 def export_qdpx(study: Study, path: Path, rids: list[str] | None = None) -> ExportSummary:
     """Write the study as a REFI-QDA project zip to `path` (atomically)."""
-    from tasks.privacy.key import save_key
-
     files, summary = build_project(study, rids)
     write_bytes(path, zip_bytes(files))
     save_key(study)  # the placeholders the exported texts received, for the researcher to reverse

@@ -115,7 +115,7 @@ def table_codings(path: Path, label: str, transcript: Transcript, lookup: CodeLo
 
 def comment_codings(path: Path, label: str, transcript: Transcript, lookup: CodeLookup) -> list[Coding]:
     """Codings from the Word comments of a coded copy: each named code on each anchored segment."""
-    from tasks.open_coding.word import read_comments
+    from tasks.open_coding.word import read_comments  # python-docx: only when a Word file is read
 
     known = set(transcript.by_id())
     codings = []
@@ -226,7 +226,7 @@ def normalised(rid: str, codings: list[Coding]) -> pd.DataFrame:
 
 
 def _export_copy(study: Study, transcript: Transcript) -> Path:
-    from tasks.open_coding.word import coding_copy, save_document
+    from tasks.open_coding.word import coding_copy, save_document  # python-docx: only when a copy is written
 
     rid = transcript.respondent_id
     instructions = (

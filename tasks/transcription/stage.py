@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from tasks.core.catalog.consent import consent_of, may_process
-from tasks.core.errors import InputError
 from tasks.core.files import read_json
 from tasks.core.layout import AUDIO_SUFFIXES
 from tasks.core.manifest import Outcome, hash_cache
@@ -111,7 +110,9 @@ class TranscriptionStage:
                 "waiting",
                 f"researcher: no recording yet; save it as audio/{respondent_id}.wav (or {'/'.join(AUDIO_SUFFIXES[1:])})",
             )
-        return _transcribe(study, respondent_id, path, current)
+        from tasks.transcription import work  # PyAV, Whisper, python-docx: loaded when a recording is transcribed
+
+        return _done(*work.transcribe(study, respondent_id, path, current), "")
 
 
 def _no_consent(study: Study, respondent_id: str) -> Outcome:
@@ -132,7 +133,7 @@ def _keep(study: Study, respondent_id: str, changed: list[str]) -> Outcome:
     transcript = None
     if draft.is_file():
         transcript = load_transcript(draft, study.catalog.relative(draft))
-        from tasks.transcription.render import render_from_json
+        from tasks.transcription.render import render_from_json  # python-docx: only to redo a missing format
 
         outputs = (draft, *render_from_json(draft.parent, transcript))
     if transcript is not None and changed in ([], [REMOVED]):
@@ -145,54 +146,6 @@ def _keep(study: Study, respondent_id: str, changed: list[str]) -> Outcome:
         outputs=outputs,
         counts=_counts(transcript) if transcript else {},
         meta={"kept_approved": True},
-    )
-
-
-def _transcribe(study: Study, respondent_id: str, path: Path, current: dict[str, Any]) -> Outcome:
-    # Audio, Whisper and Word load here, not at import: `status` imports this module.
-    from tasks.transcription.audio import SAMPLE_RATE, load
-    from tasks.transcription.engines import TRANSCRIBING, Options, load_engine
-    from tasks.transcription.progress import audio_progress
-    from tasks.transcription.render import write_outputs
-    from tasks.transcription.segments import speech_chunks, to_segments, transcribe_chunks, transcribe_whole
-
-    label = f"audio/{path.name}"
-    settings = study.config.transcription
-    audio = load(path, label)  # a bad recording fails before the model is even loaded
-    engine = load_engine(settings, study.root)
-    options = Options(study.language, settings.beam_size, tuple(settings.temperatures), settings.initial_prompt)
-    with TRANSCRIBING, audio_progress(respondent_id, audio.duration) as advance:
-        if settings.vad:
-            chunks = speech_chunks(audio.samples, settings.min_silence_ms)
-            if not chunks:
-                raise InputError(_silent(label, audio.duration))
-            pieces = transcribe_chunks(engine, audio.samples, chunks, options, advance)
-            first = chunks[0].start
-        else:
-            pieces = transcribe_whole(engine, audio.samples, options, advance)
-            first = 0
-        if not pieces:
-            raise InputError(_silent(label, audio.duration))
-        probability = engine.language_probability(audio.samples[first : first + 30 * SAMPLE_RATE], study.language)
-    meta = {
-        "engine": settings.engine,
-        "model": settings.model,
-        "settings": current["settings"],
-        "audio_sha256": current["audio_sha256"],
-        "duration": round(audio.duration, 2),
-        "language": study.language,
-        "language_probability": round(probability, 3),
-    }
-    transcript = Transcript(respondent_id, to_segments(respondent_id, pieces), meta)
-    outputs = write_outputs(study.catalog.draft(transcript.respondent_id).parent, transcript)
-    log.info("transcribed %s: %d segments, %.0f s of audio", respondent_id, len(transcript.segments), audio.duration)
-    return _done(transcript, outputs, "")
-
-
-def _silent(label: str, duration: float) -> str:
-    return (
-        f"{label}: no speech found in {duration:.1f} s of audio; "
-        "check that it is the interview recording and re-export it"
     )
 
 

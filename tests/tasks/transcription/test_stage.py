@@ -21,7 +21,7 @@ from tasks.transcription.stage import STAGE, changes
 from tasks.transcription import audio as audio_module
 from tasks.transcription.engines import load_engine
 
-AUDIO = Path(__file__).resolve().parents[1] / "data" / "audio"
+AUDIO = Path(__file__).resolve().parents[2] / "data" / "audio"
 RECRUITMENT = "respondent_id,channel,contacted_on,responded,interview_date,interview_mode,municipality_size,role\n"
 CONSENT = "respondent_id,consent_on,recording,transcription,quotes,anonymize,withdrawn_on\n"
 ENGLISH = ["start", "report", "council", "thank you"]  # "meeting" suffers most from lossy formats

@@ -19,8 +19,8 @@ from tasks.exchange.qdpx_export import build_project, export_qdpx, zip_bytes
 from tasks.exchange.qdpx_import import import_qdpx
 from tests.tasks.coded_study import CODINGS, write_coded_study
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "refi-qda"
-BUNDLED = Path(__file__).resolve().parents[2] / "tasks" / "exchange" / "schemas"
+SHARED = Path(__file__).resolve().parents[4] / "shared" / "refi-qda"
+BUNDLED = Path(__file__).resolve().parents[3] / "tasks" / "exchange" / "schemas"
 NS = {"p": PROJECT_NS}
 
 

@@ -12,7 +12,7 @@ from tasks.core.errors import InputError
 from tasks.transcription.audio import SAMPLE_RATE, iter_samples, load
 from tasks.transcription.segments import speech_chunks
 
-AUDIO = Path(__file__).resolve().parents[1] / "data" / "audio"
+AUDIO = Path(__file__).resolve().parents[2] / "data" / "audio"
 
 
 def wav_of(source: Path, target: Path) -> Path:

@@ -24,7 +24,7 @@ from tasks.core.files import write_text
 from tasks.core.manifest import load_manifest
 from tasks.core.study import Study
 from tests.tasks.coding_fixtures import coded_study, fakes, run_aggregate, run_pipeline, write_study  # noqa: F401
-from tests.tasks.test_aggregation import blocks
+from tests.tasks.aggregation.test_stage import blocks
 
 
 @pytest.fixture(scope="module")
