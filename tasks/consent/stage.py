@@ -43,10 +43,12 @@ def _outcome(label: str, consent: Consent) -> Outcome:
     state = consent.state
     if state == "withdrawn":
         assert consent.withdrawn_on is not None
-        return Outcome("excluded", f"withdrawn on {consent.withdrawn_on.isoformat()}", meta=meta)
+        # however the withdrawal was recorded (by `withdraw` or by hand in consent.csv), this run
+        # removes what was derived from the respondent's interview
+        return Outcome("excluded", f"withdrawn on {consent.withdrawn_on.isoformat()}", meta=meta, forgets_later=True)
     if state == "refused":
         refused = [name for name in ("recording", "transcription") if getattr(consent, name) is False]
-        return Outcome("excluded", f"no consent for {' and '.join(refused)}", meta=meta)
+        return Outcome("excluded", f"no consent for {' and '.join(refused)}", meta=meta, forgets_later=True)
     if state == "incomplete":
         empty = [name for name in ("consent_on", *PERMISSIONS) if getattr(consent, name) is None]
         return Outcome(

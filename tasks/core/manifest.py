@@ -32,6 +32,9 @@ class Outcome:
     # An earlier stage from which on the respondent's outputs are withdrawn (a transcript declined
     # at review): the engine forgets them and records those stages as excluded with this detail.
     retracts: str | None = None
+    # The respondent leaves the study at this stage (withdrawn, refused): the engine forgets their
+    # outputs of every later stage and every whole-study output that included them.
+    forgets_later: bool = False
 
 
 @dataclass(frozen=True)

@@ -153,6 +153,9 @@ class Pipeline:
             outcome = stage.run(study, respondent_id)
             if outcome.retracts is not None:
                 self._retract(study, respondent_id, outcome.retracts, name, outcome.detail)
+            later = self.respondent_names[self.respondent_names.index(name) + 1 :]
+            if outcome.forgets_later and later:
+                self.forget(study, respondent_id, later[0])
             return outcome
 
         return _run_or_reuse(

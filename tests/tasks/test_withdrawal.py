@@ -4,6 +4,7 @@ leaves out/, everyone else's stays byte for byte."""
 from __future__ import annotations
 
 import codecs
+import shutil
 import datetime as dt
 from pathlib import Path
 
@@ -145,6 +146,33 @@ def test_withdrawal_removes_every_trace_and_nothing_else(reviewed: Study) -> Non
         p.read_text(errors="ignore") for p in (reviewed.root / "out").rglob("*") if p.is_file()
     )
     assert (reviewed.root / "audio" / "R01.wav").is_file() and not result.recording_deleted
+
+
+def test_a_withdrawal_written_by_hand_removes_the_same_files_at_the_next_run(reviewed: Study, tmp_path: Path) -> None:
+    twin = tmp_path / "twin"
+    shutil.copytree(reviewed.root, twin)
+    by_command = withdraw(reviewed, "R01", DAY)
+    consent = twin / "consent.csv"
+    consent.write_text(consent.read_text().replace("R01,2024-03-15,yes,yes,yes,no,", f"R01,2024-03-15,yes,yes,yes,no,{DAY}"))
+    for stage in PROTOCOL.respondent_names:
+        PROTOCOL.execute_respondent(Study.at(twin), stage, "R01")
+    for report in PROTOCOL.reports:
+        PROTOCOL.execute_report(Study.at(twin), report)
+    assert traces(Study.at(twin), "R01") == traces(reviewed, "R01") == [
+        "out/.state/consent/R01.json", "out/.state/recruitment/R01.json"
+    ]
+    left = {str(p.relative_to(twin)) for p in (twin / "out").rglob("*") if p.is_file()}
+    assert left == {str(p.relative_to(reviewed.root)) for p in (reviewed.root / "out").rglob("*") if p.is_file()}
+    assert by_command.removed
+
+
+def test_a_withdrawal_killed_part_way_is_completed_by_the_next_run(reviewed: Study) -> None:
+    record_withdrawal(reviewed, "R01", DAY)  # killed here: consent.csv written, nothing removed yet
+    assert len(traces(reviewed, "R01")) > 10
+    consent = respondent_statuses(Study.at(reviewed.root), "R01")[1]
+    assert (consent.status, consent.detail) == ("pending", "inputs changed since the last run")
+    PROTOCOL.execute_respondent(Study.at(reviewed.root), "consent", "R01")
+    assert traces(reviewed, "R01") == ["out/.state/consent/R01.json", "out/.state/recruitment/R01.json"]
 
 
 def test_the_recording_goes_when_asked(reviewed: Study) -> None:
