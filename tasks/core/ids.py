@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tasks.core.errors import InputError
+from tasks.core.errors import InputError, where
 from tasks.core.layout import RESERVED
 
 RESPONDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
@@ -37,6 +37,31 @@ def check_respondent_id(value: object, where: str = "respondent id") -> str:
     raise InputError(
         f"{where}: {problem}; use letters, digits, '-' or '_' (start with a letter or digit, at most 32 characters)"
     )
+
+
+def id_key(value: str) -> str:
+    """The form under which two ids name one file on macOS and Windows (case-insensitive)."""
+    return value.casefold()
+
+
+class CaseTwins:
+    """The ids of one table seen so far, to refuse one that differs from another only in case
+    (R02 and r02 would share audio/R02.ogg, codings/R02.csv and out/ files on macOS and Windows)."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.first: dict[str, tuple[str, int]] = {}
+
+    def problem(self, rid: str, row: int) -> str | None:
+        """The error for `rid` at `row` when an earlier row holds it in another case; else None
+        (and `rid` is remembered). The same id twice is the caller's duplicate, not a twin."""
+        seen = self.first.setdefault(id_key(rid), (rid, row))
+        if seen[0] == rid:
+            return None
+        return (
+            f"{where(self.label, row, 'respondent_id')}: {rid} differs from {seen[0]} (row {seen[1]}) only in case; "
+            "ids must differ in more than case"
+        )
 
 
 def segment_id(respondent_id: str, number: int) -> str:

@@ -159,13 +159,25 @@ def _cell(value: object) -> str:
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y")
 
 
+def today() -> dt.date:
+    """The current date: the one place every "not in the future" check asks (tests fix it here)."""
+    return dt.date.today()
+
+
 def parse_date(value: str, label: str, row: int, column: str) -> dt.date:
-    """ISO dates, and the day-first dates Dutch Excel writes (31-01-2024, 31/01/2024)."""
+    """ISO dates, and the day-first dates Dutch Excel writes (31-01-2024, 31/01/2024).
+
+    The researcher's logs record what happened (contacted, interviewed, consented, withdrew,
+    decided), so a date after today is a typo (2042 for 2024), never a plan.
+    """
     for pattern in DATE_FORMATS:
         try:
-            return dt.datetime.strptime(value.strip(), pattern).date()
+            day = dt.datetime.strptime(value.strip(), pattern).date()
         except ValueError:
             continue
+        if day > today():
+            raise InputError(f"{where(label, row, column)}: {day.isoformat()} is in the future; check the date")
+        return day
     shown = f"{value!r}" if len(value) <= 20 else "the value"
     raise InputError(f"{where(label, row, column)}: {shown} is not a date; write it as 2024-01-31")
 

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from tasks.core.errors import InputError, StudyError, where
-from tasks.core.ids import check_respondent_id
+from tasks.core.ids import CaseTwins, check_respondent_id
 from tasks.core.study import Study
 from tasks.core.tables import Row, RowLog, parse_date, parse_yes_no, read_table
 
@@ -53,11 +53,16 @@ def read_consents(study: Study) -> ConsentLog:
     log = ConsentLog(label)
     if path.is_file():
         table = read_table(path, label, REQUIRED, per_row=True)
+        twins = CaseTwins(label)
         for row in table.rows:
             try:
                 rid = check_respondent_id(row.get("respondent_id"), where(label, row.number, "respondent_id"))
             except StudyError as error:
                 log.row_errors.append(error.message)
+                continue
+            twin = twins.problem(rid, row.number)
+            if twin is not None:
+                log.row_errors.append(twin)
                 continue
             if rid in log.raw:
                 log.errors[rid] = f"{where(label, row.number, 'respondent_id')}: {rid} appears twice; keep one row"
@@ -94,7 +99,10 @@ def _validate(label: str, row: Row, rid: str) -> Consent:
         withdrawn_on=date("withdrawn_on"),
     )
     if consent.withdrawn_on and consent.consent_on and consent.withdrawn_on < consent.consent_on:
-        raise InputError(f"{where(label, n, 'withdrawn_on')}: before consent_on; check both dates")
+        raise InputError(
+            f"{where(label, n, 'withdrawn_on')}: {consent.withdrawn_on.isoformat()} is before consent_on "
+            f"{consent.consent_on.isoformat()}; a respondent withdraws after consenting: correct whichever date is wrong"
+        )
     return consent
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from tasks.core.config import CHANNELS, MODES, SIZES
 from tasks.core.errors import InputError, StudyError, where
-from tasks.core.ids import check_respondent_id
+from tasks.core.ids import CaseTwins, check_respondent_id
 from tasks.core.study import Study
 from tasks.core.tables import Row, RowLog, parse_choice, parse_date, parse_yes_no, read_table
 
@@ -68,11 +68,16 @@ def read_log(study: Study) -> RecruitmentLog:
     table = read_table(path, label, REQUIRED, per_row=True)
     keep = tuple(study.config.recruitment.keep_columns)
     log = RecruitmentLog(label)
+    twins = CaseTwins(label)
     for row in table.rows:
         try:
             rid = check_respondent_id(row.get("respondent_id"), where(label, row.number, "respondent_id"))
         except StudyError as error:
             log.row_errors.append(error.message)
+            continue
+        twin = twins.problem(rid, row.number)
+        if twin is not None:
+            log.row_errors.append(twin)
             continue
         if rid in log.raw:
             log.row_errors.append(

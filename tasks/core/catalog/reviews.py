@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from tasks.core.errors import InputError, StudyError, where
-from tasks.core.ids import check_respondent_id, is_respondent_id
+from tasks.core.ids import CaseTwins, check_respondent_id, is_respondent_id
 from tasks.core.study import Study
 from tasks.core.tables import parse_choice, parse_date, read_table
 
@@ -43,11 +43,16 @@ def read_reviews(study: Study) -> ReviewLog:
     path = study.catalog.reviews_file
     log = ReviewLog(path.name)
     if path.is_file():
+        twins = CaseTwins(log.label)
         for row in read_table(path, log.label, REQUIRED, per_row=True).rows:
             try:
                 rid = check_respondent_id(row.get("respondent_id"), where(log.label, row.number, "respondent_id"))
             except StudyError as error:
                 log.row_errors.append(error.message)
+                continue
+            twin = twins.problem(rid, row.number)
+            if twin is not None:
+                log.row_errors.append(twin)
                 continue
             if rid in log.raw:
                 log.errors[rid] = (
