@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path, PurePath
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -63,10 +64,116 @@ class StudySection(Model):
         return path.as_posix()
 
 
+def _normalised(text: str) -> str:
+    """A value as recruitment.csv cells and headers are compared: lower case, _ for spaces and -."""
+    return re.sub(r"\s+", "_", text.strip().lower().replace("-", "_"))
+
+
+class Term(Model):
+    """One value of a vocabulary: its id, as recruitment.csv holds it, and display labels per language."""
+
+    id: str
+    labels: dict[str, Annotated[str, Field(min_length=1)]] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain(cls, data: Any) -> Any:
+        """`small` is short for `{id: small}`; YAML numbers are ids too."""
+        if isinstance(data, (str, int)) and not isinstance(data, bool):
+            return {"id": str(data)}
+        if isinstance(data, dict) and isinstance(data.get("id"), int) and not isinstance(data.get("id"), bool):
+            return {**data, "id": str(data["id"])}
+        return data
+
+    @field_validator("id")
+    @classmethod
+    def _as_read(cls, value: str) -> str:
+        return _identifier(value, "write the value as recruitment.csv holds it")
+
+    def label(self, language: str) -> str:
+        return self.labels.get(language) or self.labels.get("en") or self.id
+
+
+def _identifier(value: str, advice: str) -> str:
+    normal = _normalised(value)
+    if not normal:
+        raise ValueError(f"is empty; {advice}")
+    if normal != value:
+        raise ValueError(f"write {normal!r}: recruitment.csv is read in lower case with _ for spaces")
+    return value
+
+
+def _terms(*rows: tuple[str, str, str]) -> list[Term]:
+    return [Term(id=id_, labels={"en": en, "nl": nl}) for id_, en, nl in rows]
+
+
+DEFAULT_CHANNELS = _terms(
+    ("email", "e-mail", "e-mail"),
+    ("phone", "phone", "telefoon"),
+    ("network", "own network", "eigen netwerk"),
+    ("social_media", "social media", "sociale media"),
+    ("snowball", "referred by another respondent", "via een andere respondent"),
+    ("other", "other", "anders"),
+)
+DEFAULT_MODES = _terms(
+    ("online", "online", "online"),
+    ("in_person", "in person", "op locatie"),
+    ("phone", "by phone", "telefonisch"),
+)
+# The two vocabularies every study has, as recruitment.csv names them, with their headings.
+CORE_VOCABULARIES = {
+    "channel": {"en": "recruitment channel", "nl": "wervingskanaal"},
+    "interview_mode": {"en": "interview mode", "nl": "interviewvorm"},
+}
+CORE_COLUMNS = ("respondent_id", "channel", "contacted_on", "responded", "interview_date", "interview_mode")
+
+
+def _vocabulary(terms: list[Term]) -> list[Term]:
+    if not terms:
+        raise ValueError("is empty; list at least one value")
+    seen: set[str] = set()
+    for index, term in enumerate(terms):
+        if term.id in seen:
+            raise _KeyedError((str(index), "id"), f"{term.id!r} is listed twice; keep one")
+        seen.add(term.id)
+    return terms
+
+
+class Attribute(Model):
+    """A respondent attribute: one column of recruitment.csv, its allowed values or free text."""
+
+    name: str
+    labels: dict[str, Annotated[str, Field(min_length=1)]] = {}
+    values: list[Term] | None = None  # None: free text
+    required: bool = True  # every respondent who responded must have a value
+
+    @field_validator("name")
+    @classmethod
+    def _column(cls, value: str) -> str:
+        value = _identifier(value, "name the recruitment.csv column")
+        if value in CORE_COLUMNS:
+            raise ValueError("is a column every study has; choose another name")
+        return value
+
+    @field_validator("values")
+    @classmethod
+    def _listed(cls, values: list[Term] | None) -> list[Term] | None:
+        if values is not None and not values:
+            raise ValueError("is empty; list the allowed values, or leave values out for free text")
+        return None if values is None else _vocabulary(values)
+
+
 class RecruitmentSection(Model):
     roles: list[str] | None = None
+    channels: list[Term] = DEFAULT_CHANNELS
+    interview_modes: list[Term] = DEFAULT_MODES
     personal_columns: list[str] = ["name", "email", "organisation"]
     keep_columns: list[str] = []
+
+    @field_validator("channels", "interview_modes")
+    @classmethod
+    def _vocabulary(cls, terms: list[Term]) -> list[Term]:
+        return _vocabulary(terms)
 
 
 class SamplingSection(Model):
@@ -109,6 +216,7 @@ class PrivacySection(Model):
 
 class StudyConfig(Model):
     study: StudySection
+    attributes: list[Attribute] = []
     recruitment: RecruitmentSection = RecruitmentSection()
     sampling: SamplingSection = SamplingSection()
     transcription: TranscriptionSection = TranscriptionSection()
@@ -118,12 +226,30 @@ class StudyConfig(Model):
     privacy: PrivacySection = PrivacySection()
 
     @model_validator(mode="after")
+    def _attributes_apart(self) -> StudyConfig:
+        seen: set[str] = set()
+        personal = set(self.recruitment.personal_columns)
+        for index, attribute in enumerate(self.attributes):
+            path = ("attributes", str(index), "name")
+            if attribute.name in seen:
+                raise _KeyedError(path, f"{attribute.name!r} is declared twice; keep one")
+            if attribute.name in personal:
+                raise _KeyedError(
+                    path,
+                    f"{attribute.name!r} is also in recruitment.personal_columns, which never leave "
+                    "recruitment.csv; remove it from one of them",
+                )
+            seen.add(attribute.name)
+        return self
+
+    @model_validator(mode="after")
     def _targets_known(self) -> StudyConfig:
+        known = tuple(dict.fromkeys((*ATTRIBUTES, *self.vocabulary_names())))
         for attribute, values in self.sampling.targets.items():
-            if attribute not in ATTRIBUTES:
+            if attribute not in known:
                 raise _KeyedError(
                     ("sampling", "targets", attribute),
-                    f"unknown attribute; use one of {', '.join(ATTRIBUTES)}",
+                    f"unknown attribute; use one of {', '.join(known)}",
                 )
             allowed = self.allowed_values(attribute)
             for value in values:
@@ -132,19 +258,59 @@ class StudyConfig(Model):
                         ("sampling", "targets", attribute, value),
                         f"unknown value; use one of {', '.join(allowed)}",
                     )
-        for index, attribute in enumerate(self.aggregation.attributes):
-            if attribute not in ATTRIBUTES and attribute not in self.recruitment.keep_columns:
+        for index, attribute in enumerate(self.aggregation.attributes or []):
+            if attribute not in known and attribute not in self.recruitment.keep_columns:
                 raise _KeyedError(
                     ("aggregation", "attributes", str(index)),
-                    f"unknown attribute {attribute!r}; use one of {', '.join(ATTRIBUTES)} "
+                    f"unknown attribute {attribute!r}; use one of {', '.join(known)} "
                     "or a column listed in recruitment.keep_columns",
                 )
         return self
 
-    def allowed_values(self, attribute: str) -> tuple[str, ...] | None:
-        if attribute == "role":
-            return tuple(self.recruitment.roles) if self.recruitment.roles else None
-        return ENUMS.get(attribute)
+    def attribute_names(self) -> tuple[str, ...]:
+        """The declared respondent attributes, in declaration order (one recruitment.csv column each)."""
+        return tuple(attribute.name for attribute in self.attributes)
+
+    def vocabulary_names(self) -> tuple[str, ...]:
+        """Everything a sampling target or a breakdown may name: the attributes, interview_mode, channel."""
+        return (*self.attribute_names(), "interview_mode", "channel")
+
+    def breakdowns(self) -> list[str]:
+        """The attributes the results are broken down by: as configured, else every attribute and the mode."""
+        if self.aggregation.attributes is not None:
+            return list(self.aggregation.attributes)
+        return [*self.attribute_names(), "interview_mode"]
+
+    def terms(self, vocabulary: str) -> list[Term] | None:
+        """The values of a vocabulary (an attribute, "channel" or "interview_mode"); None: free text."""
+        if vocabulary == "channel":
+            return self.recruitment.channels
+        if vocabulary == "interview_mode":
+            return self.recruitment.interview_modes
+        declared = next((a for a in self.attributes if a.name == vocabulary), None)
+        return None if declared is None else declared.values
+
+    def allowed_values(self, vocabulary: str) -> tuple[str, ...] | None:
+        """The ids a vocabulary allows, in declaration order; None for free text or an unknown name."""
+        if vocabulary == "role" and self.recruitment.roles:
+            return tuple(self.recruitment.roles)
+        if vocabulary in ENUMS and vocabulary not in self.attribute_names():
+            return ENUMS[vocabulary]
+        terms = self.terms(vocabulary)
+        return None if terms is None else tuple(term.id for term in terms)
+
+    def label(self, vocabulary: str, value: str, language: str) -> str:
+        """How `value` of `vocabulary` (an attribute, "channel" or "interview_mode") reads in `language`:
+        its label in that language, else the English one, else the value itself."""
+        term = next((t for t in self.terms(vocabulary) or [] if t.id == value), None)
+        return value if term is None else term.label(language)
+
+    def heading(self, vocabulary: str, language: str) -> str:
+        """The name of a vocabulary in `language` (else English, else its column name), e.g. for a table header."""
+        labels = CORE_VOCABULARIES.get(vocabulary) or next(
+            (a.labels for a in self.attributes if a.name == vocabulary), {}
+        )
+        return labels.get(language) or labels.get("en") or vocabulary
 
 
 class Code(Model):

@@ -113,3 +113,35 @@ def test_nothing_is_read_at_import_or_construction(tmp_path: Path) -> None:
     study = Study.at(tmp_path / "s")  # constructing does not read the config
     with pytest.raises(ConfigError):
         study.config
+
+
+LABELLED = """
+attributes:
+  - name: sector
+    labels: {en: sector, nl: sector}
+    values:
+      - {id: public, labels: {en: public sector, nl: publieke sector}}
+      - {id: ngo, labels: {en: non-profit}}
+      - private
+  - name: team_size
+"""
+
+
+def test_label_in_the_language_else_english_else_the_value(study: Study) -> None:
+    path = study.root / "config" / "study.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + LABELLED, encoding="utf-8")
+    config = Study.at(study.root).config
+    assert [
+        config.label("sector", "public", "nl"),
+        config.label("sector", "ngo", "nl"),
+        config.label("sector", "private", "nl"),
+        config.label("team_size", "12", "nl"),
+        config.label("sector", "unlisted", "en"),
+        config.label("channel", "snowball", "nl"),
+        config.label("channel", "email", "de"),
+        config.label("interview_mode", "in_person", "nl"),
+        config.label("keep_column", "x", "en"),
+    ] == ["publieke sector", "non-profit", "private", "12", "unlisted", "via een andere respondent", "e-mail", "op locatie", "x"]
+    assert [config.heading("channel", "nl"), config.heading("sector", "de"), config.heading("team_size", "nl")] == [
+        "wervingskanaal", "sector", "team_size",
+    ]
