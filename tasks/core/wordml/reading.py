@@ -17,6 +17,7 @@ from typing import Any
 
 from lxml import etree
 
+from tasks.core.archives import check_archive
 from tasks.core.errors import InputError
 from tasks.core.ids import SEGMENT_ID
 
@@ -99,6 +100,7 @@ def check_docx(path: Path, label: str) -> None:
         raise InputError(f"{label}: is an RTF file, not a .docx; open it in Word and save it as .docx (Word Document)")
     if not zipfile.is_zipfile(path):
         raise InputError(f"{label}: is not a Word document (.docx); save it from Word as .docx (Word Document)")
+    check_archive(path, label, "Word document")
 
 
 def read_segment_table(path: Path, label: str) -> SegmentTable:

@@ -1,0 +1,81 @@
+"""Archives that unpack to far more than they weigh are refused before anything is parsed, in
+bounded memory (the child process's peak RSS), with one line naming the file and what to do."""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tasks.core.archives import check_archive
+from tasks.core.errors import InputError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def bomb(path: Path, part: str = "word/document.xml", size: int = 100 * 1024 * 1024) -> Path:
+    """A .docx whose document part unpacks to `size` bytes (a few hundred kB on disk)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open(part, "w", force_zip64=True) as handle:
+            chunk = b"<w:t>" + b" " * (1024 * 1024 - 11) + b"</w:t>"
+            for _ in range(size // len(chunk)):
+                handle.write(chunk)
+    return path
+
+
+def many_parts(path: Path, count: int = 10_001) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        for n in range(count):
+            archive.writestr(f"word/media/p{n}.bin", b"")
+    return path
+
+
+def peak_child(code: str) -> tuple[str, int]:
+    """Run `code` in a fresh interpreter; its stdout and peak RSS in MB."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout.strip(), max(peak, before) // 1024
+
+
+def test_a_returned_document_that_unpacks_to_100_mb_is_refused_in_bounded_memory(tmp_path: Path) -> None:
+    path = bomb(tmp_path / "R01.docx")
+    assert path.stat().st_size < 2 * 1024 * 1024
+    code = (
+        "from pathlib import Path\n"
+        "from tasks.core.errors import InputError\n"
+        "from tasks.core.wordml import read_segment_table\n"
+        "try:\n"
+        f"    read_segment_table(Path({str(path)!r}), 'review/returned/R01.docx')\n"
+        "except InputError as error:\n"
+        "    print(error.message)\n"
+    )
+    message, peak_mb = peak_child(code)
+    assert message == (
+        "review/returned/R01.docx: its part word/document.xml would unpack to 100 MB; "
+        "this is not a normal Word document; save it again"
+    )
+    assert peak_mb < 500
+
+
+def test_an_archive_of_too_many_parts_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        check_archive(many_parts(tmp_path / "R02.docx"), "codings/R02.docx", "Word document")
+    assert caught.value.message == (
+        "codings/R02.docx: holds 10001 parts (at most 10000); it is not a Word document this tool reads; save it again"
+    )
+
+
+def test_a_normal_document_passes(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Dank voor het gesprek. " * 200)
+    document.save(str(tmp_path / "ok.docx"))
+    check_archive(tmp_path / "ok.docx", "review/returned/R03.docx", "Word document")
