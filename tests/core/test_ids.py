@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tasks.core.errors import InputError
-from tasks.core.ids import check_respondent_id, segment_id, segment_respondent
+from tasks.core.ids import CaseTwins, check_respondent_id, segment_id, segment_respondent
 from tasks.core.study import Study
 
 
@@ -31,3 +31,14 @@ def test_segment_ids() -> None:
     assert segment_respondent("R01-0007") == "R01"
     assert segment_respondent("R-01-0007") == "R-01"
     assert segment_respondent("R01-7") is None
+
+
+def test_ids_that_differ_only_in_case_are_twins() -> None:
+    twins = CaseTwins("recruitment.csv")
+    assert twins.problem("R02", 3) is None
+    assert twins.problem("R03", 4) is None
+    assert twins.problem("R02", 6) is None  # the same id twice is a duplicate, which the table reports
+    assert twins.problem("r02", 5) == (
+        "recruitment.csv row 5, column respondent_id: r02 differs from R02 (row 3) only in case; "
+        "ids must differ in more than case"
+    )

@@ -6,6 +6,7 @@ writes are named in `tasks.core.layout`, which also keeps respondent ids from ta
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,13 +54,14 @@ class Catalog:
         return self.root / "audio"
 
     def audio(self, respondent_id: str) -> Path | None:
-        """The respondent's recording, or None; ambiguity (two recordings) is an error."""
+        """The respondent's recording (`audio/R02.ogg`, `audio/R02.OGG`, ...), or None; ambiguity
+        (two recordings) is an error."""
         rid = check_respondent_id(respondent_id)
-        found = [self.audio_dir / f"{rid}{s}" for s in AUDIO_SUFFIXES]
-        present = [path for path in found if path.is_file()]
+        names = [f"{rid}{suffix}" for suffix in AUDIO_SUFFIXES]
+        present = files_named(self.audio_dir, *names)
         if len(present) > 1:
-            names = ", ".join(f"audio/{p.name}" for p in present)
-            raise InputError(f"{names}: more than one recording for {rid}; keep one")
+            shown = ", ".join(f"audio/{p.name}" for p in present)
+            raise InputError(f"{shown}: more than one recording for {rid}; keep one")
         return present[0] if present else None
 
     @property
@@ -67,14 +69,24 @@ class Catalog:
         return self.root / "review" / "returned"
 
     def returned_review(self, respondent_id: str) -> Path:
-        return self.returned_dir / f"{check_respondent_id(respondent_id)}.docx"
+        """review/returned/<id>.docx, found in any case (R02.DOCX); the path to save it when absent."""
+        return self._one(self.returned_dir, "review/returned", f"{check_respondent_id(respondent_id)}.docx")
 
     @property
     def codings_dir(self) -> Path:
         return self.root / "codings"
 
     def codings(self, respondent_id: str, suffix: str) -> Path:
-        return self.codings_dir / f"{check_respondent_id(respondent_id)}{suffix}"
+        """codings/<id><suffix>, found in any case (R02.CSV); the path to write it when absent."""
+        return self._one(self.codings_dir, "codings", f"{check_respondent_id(respondent_id)}{suffix}")
+
+    @staticmethod
+    def _one(folder: Path, shown: str, name: str) -> Path:
+        present = files_named(folder, name)
+        if len(present) > 1:
+            names = ", ".join(f"{shown}/{path.name}" for path in present)
+            raise InputError(f"{names}: the same file name in two cases; keep one")
+        return present[0] if present else folder / name
 
     @property
     def prefect_home(self) -> Path:
@@ -193,3 +205,18 @@ class Catalog:
             return path.resolve().relative_to(self.root).as_posix()
         except ValueError:
             return str(path)
+
+
+def files_named(folder: Path, *names: str) -> list[Path]:
+    """The files in `folder` named one of `names` in any case, in the order of `names`.
+
+    macOS and Windows file systems ignore case, so `audio/R02.OGG` is the recording of R02 there;
+    matching the same way here makes a study behave alike on every machine (and finds both
+    `R02.ogg` and `R02.OGG` where a Linux folder holds two)."""
+    order = {name.casefold(): index for index, name in enumerate(names)}
+    try:
+        with os.scandir(folder) as entries:
+            found = [(order[e.name.casefold()], e.name) for e in entries if e.name.casefold() in order and e.is_file()]
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return [folder / name for _, name in sorted(found)]

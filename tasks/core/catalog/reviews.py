@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from tasks.core.errors import InputError, StudyError, where
-from tasks.core.ids import CaseTwins, check_respondent_id, is_respondent_id
+from tasks.core.ids import CaseTwins, check_respondent_id, id_key, is_respondent_id
 from tasks.core.study import Study
 from tasks.core.tables import parse_choice, parse_date, read_table
 
@@ -95,7 +95,12 @@ def row_problems(study: Study, known: set[str]) -> list[str]:
                 "correct the id or remove the row"
             )
     folder = study.catalog.returned_dir
-    stray = [p for p in sorted(folder.glob("*.docx")) if p.stem not in known and not p.name.startswith(("~$", "."))]
+    folded = {id_key(rid) for rid in known}  # R02.DOCX and r02.docx are R02's, as on macOS and Windows
+    files = sorted(folder.iterdir()) if folder.is_dir() else []
+    stray = [
+        p for p in files
+        if p.suffix.lower() == ".docx" and id_key(p.stem) not in folded and not p.name.startswith(("~$", "."))
+    ]
     for path in stray:
         name = f"review/returned/{path.name}" if is_respondent_id(path.stem) else "review/returned/ (a file)"
         problems.append(f"{name}: not named after a respondent in the recruitment log; name it <respondent id>.docx")

@@ -44,7 +44,8 @@ def run_consent(study: Study, rid: str) -> tuple[str, str]:
         ),
         (
             "R01,2024-03-15,yes,yes,yes,no,2024-03-01",
-            ("failed", "consent.csv row 2, column withdrawn_on: before consent_on; check both dates"),
+            ("failed", ("consent.csv row 2, column withdrawn_on: 2024-03-01 is before consent_on 2024-03-15; "
+                        "a respondent withdraws after consenting: correct whichever date is wrong")),
         ),
         (
             "R01,15 maart,yes,yes,yes,no,",
