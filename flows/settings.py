@@ -5,8 +5,14 @@ Called before `prefect` is imported, because Prefect reads part of its settings 
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
 from pathlib import Path
+
+from tasks.core.errors import InputError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
 
 # Privacy and telemetry: always enforced, whatever the user's environment says.
 FORCED = {
@@ -38,3 +44,29 @@ def configure(study_root: Path) -> None:
             os.environ[key] = value
         else:
             os.environ.setdefault(key, value)
+    if "PREFECT_API_URL" not in os.environ and "PREFECT_API_DATABASE_CONNECTION_URL" not in os.environ:
+        check_database(Path(os.environ["PREFECT_HOME"]) / "prefect.db", study_root)
+
+
+def check_database(path: Path, study_root: Path) -> None:
+    """Refuse a damaged Prefect database at once, saying what to do (Prefect itself would wait for
+    its server for minutes and then fail with a traceback). Only run history lives there."""
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(16)
+    except FileNotFoundError:
+        return
+    problem = None if header in (b"", SQLITE_HEADER) else "is not an SQLite database"
+    if problem is None and header:
+        try:
+            with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+                if connection.execute("PRAGMA quick_check(1)").fetchone()[0] != "ok":
+                    problem = "is damaged"
+        except sqlite3.DatabaseError:
+            problem = "is damaged"
+    if problem is not None:
+        shown = path.relative_to(study_root) if path.is_relative_to(study_root) else path
+        raise InputError(
+            f"{shown}: the Prefect database {problem}; rename it (e.g. to prefect.db.broken) and run again: "
+            "only the run history is lost, the study's outputs stay"
+        )
