@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from tasks.core.coders import alias_problem
 from tasks.core.errors import ConfigError
 from tasks.core.layout import INPUT_NAMES
 from tasks.core.relations import relation_problem
@@ -202,6 +203,16 @@ class ReviewSection(Model):
 
 class CodingSection(Model):
     accept_suggestions: bool = False
+    # coder -> the other ways it is written: {jdv: ["J. de Vries", "Jan"]}; case and spacing never matter
+    coder_aliases: dict[str, list[str]] = {}
+
+    @field_validator("coder_aliases")
+    @classmethod
+    def _one_coder_per_alias(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        problem = alias_problem(value)
+        if problem is not None:
+            raise _KeyedError(*problem)
+        return value
 
 
 class AggregationSection(Model):
