@@ -200,6 +200,16 @@ class Catalog:
         """Files of out/results: the tables, results.xlsx, report.docx, methods.docx, agreement."""
         return self.stage_dir("aggregation") / name
 
+    @property
+    def pseudonymisation_review(self) -> Path:
+        """Every name replaced in the published quotes, for the researcher to confirm or extend in the key."""
+        return self.result("pseudonymisation_review.csv")
+
+    @property
+    def pseudonymisation_cache(self) -> Path:
+        """Detected spans by text hash (offsets and tags, no names), so texts are not scanned twice."""
+        return self.state_dir / "pseudonymisation" / "detections.json"
+
     def relative(self, path: Path) -> str:
         try:
             return path.resolve().relative_to(self.root).as_posix()
