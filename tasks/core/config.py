@@ -193,6 +193,8 @@ class TranscriptionSection(Model):
     temperatures: list[Annotated[float, Field(ge=0.0, le=1.0)]] = [0.0, 0.2, 0.4]
     vad: bool = True
     min_silence_ms: Annotated[int, Field(ge=100)] = 500
+    # pauses of at least this many seconds between two words of a segment become `(..)` (None: off)
+    mark_pauses_s: Annotated[float, Field(gt=0.0)] | None = None
 
 
 class ReviewSection(Model):
