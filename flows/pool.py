@@ -9,8 +9,9 @@ folder, like `status` does, so no result storage has to be shared.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 from prefect import flow
@@ -23,6 +24,7 @@ from flows.session import out
 from flows.settings import FORCED
 from flows.stages import open_study, save_hashes, settle, stage_report, study_stage
 from tasks.core.catalog.recruitment import respondent_ids
+from tasks.core.errors import InputError
 from tasks.core.manifest import load_manifest, manifest_path
 from tasks.core.study import Study
 from tasks.protocol import PROTOCOL, STAGES, STUDY_STAGES
@@ -32,6 +34,10 @@ if TYPE_CHECKING:
     from prefect.deployments.runner import RunnerDeployment
 
 POLL_SECONDS = 1.0
+DEFAULT_IN_FLIGHT = 4  # flow runs in flight when no worker is online yet (else one per online worker)
+RETRIES = 5
+BACKOFF_SECONDS = 0.5
+T = TypeVar("T")
 Stamp = tuple[int, int] | None
 
 
@@ -44,15 +50,17 @@ def pooled_pipeline(
     respondents: list[str] | None = None,
     until: str = "aggregation",
     force: bool = False,
+    max_in_flight: int = DEFAULT_IN_FLIGHT,
 ) -> list[dict[str, Any]]:
-    """The study pipeline with every respondent's stages as a flow run on a work pool; then the study stages."""
+    """The study pipeline with the stages of every respondent that has work as a flow run on a work
+    pool (at most `max_in_flight` at a time); then the study stages."""
     study = open_study(study_dir, fresh=True)
     ids = respondents or respondent_ids(study)
     stages = stages_until(until)
     before = stamps(study, ids, stages)
-    runs = submit(deployment, study_dir, ids, until, force)
-    reports = [stage_report.submit(study_dir, stage, force) for stage in ("recruitment", "consent")]
-    unfinished = wait_for(runs)
+    pending = with_work(study, ids, stages, force)
+    reports = [stage_report.submit(study_dir, report.name, force) for report in PROTOCOL.reports]
+    unfinished = dispatch(deployment, study_dir, pending, until, force, max_in_flight)
     settle(study_dir)  # the workers wrote on disk; read it anew
     results = respondent_results(open_study(study_dir), ids, stages, before, unfinished)
     results += [future.result() for future in reports]
@@ -67,7 +75,7 @@ def pooled_pipeline(
 
 
 def run_on_pool(
-    study_dir: str, work_pool: str, ids: list[str] | None, until: str, force: bool
+    study_dir: str, work_pool: str, ids: list[str] | None, until: str, force: bool, max_in_flight: int | None = None
 ) -> list[dict[str, Any]]:
     """Check the server, deploy the respondent flow on the pool, run the study with it."""
     require_server()
@@ -77,27 +85,51 @@ def run_on_pool(
             f"no worker is online for pool {work_pool} yet; start one: prefect worker start --pool {work_pool} --type process",
             highlight=False,
         )
-    return pooled_pipeline(study_dir, deployment, ids, until, force)
+    cap = max_in_flight or online or DEFAULT_IN_FLIGHT
+    return pooled_pipeline(study_dir, deployment, ids, until, force, cap)
+
+
+def with_work(study: Study, ids: list[str], stages: tuple[str, ...], force: bool) -> list[str]:
+    """The respondents whose per-respondent stages have work, decided from disk as a local run
+    decides: a run with two new recordings in a study of 300 submits two flow runs."""
+    if force:
+        return list(ids)
+    return [rid for rid in ids if PROTOCOL.work_to_do(study, rid, stages)[0]]
+
+
+def dispatch(deployment: str, study_dir: str, ids: list[str], until: str, force: bool, cap: int) -> dict[str, str]:
+    """Submit one flow run per respondent, keeping at most `cap` in flight, and wait for them all;
+    returns the respondents whose run did not complete.
+
+    Interrupted (Ctrl+C), it cancels the runs not yet ended (and submits no more), so that none
+    starts later outside the study's lock.
+    """
+    from prefect.client.orchestration import get_client
+
+    queue = list(ids)
+    waiting: dict[str, UUID] = {}
+    unfinished: dict[str, str] = {}
+    with get_client(sync_client=True) as client:
+        try:
+            while queue or waiting:
+                while queue and len(waiting) < max(cap, 1):
+                    rid = queue.pop(0)
+                    waiting[rid] = _submit_one(deployment, study_dir, rid, until, force)
+                _pause()
+                _retrying(lambda: _collect(client, waiting, unfinished), "reading the flow runs' states")
+        except BaseException:
+            _cancel(client, list(waiting.values()))
+            raise
+    return unfinished
 
 
 def submit(deployment: str, study_dir: str, ids: list[str], until: str, force: bool) -> dict[str, UUID]:
     """One flow run per respondent on the pool; returns at once (the workers pick them up)."""
-    runs = {}
-    for rid in ids:
-        parameters = {"study_dir": study_dir, "respondent_id": rid, "until": until, "force": force}
-        flow_run = run_deployment(
-            deployment, parameters=parameters, timeout=0, flow_run_name=f"respondent-{rid}"
-        )
-        runs[rid] = cast("FlowRun", flow_run).id
-    return runs
+    return {rid: _submit_one(deployment, study_dir, rid, until, force) for rid in ids}
 
 
 def wait_for(runs: dict[str, UUID]) -> dict[str, str]:
-    """Wait until every flow run has ended; returns the respondents whose run did not complete.
-
-    Interrupted (Ctrl+C), it cancels the runs not yet ended, so that none starts later outside the
-    study's lock.
-    """
+    """Wait until these flow runs have ended (cancelling the rest when interrupted)."""
     from prefect.client.orchestration import get_client
 
     waiting = dict(runs)
@@ -106,11 +138,43 @@ def wait_for(runs: dict[str, UUID]) -> dict[str, str]:
         try:
             while waiting:
                 _pause()
-                _collect(client, waiting, unfinished)
+                _retrying(lambda: _collect(client, waiting, unfinished), "reading the flow runs' states")
         except BaseException:
             _cancel(client, list(waiting.values()))
             raise
     return unfinished
+
+
+def _submit_one(deployment: str, study_dir: str, rid: str, until: str, force: bool) -> UUID:
+    parameters = {"study_dir": study_dir, "respondent_id": rid, "until": until, "force": force}
+
+    def call() -> UUID:
+        flow_run = run_deployment(deployment, parameters=parameters, timeout=0, flow_run_name=f"respondent-{rid}")
+        return cast("FlowRun", flow_run).id
+
+    return _retrying(call, f"submitting {rid}'s flow run")
+
+
+def _retrying(call: Callable[[], T], doing: str) -> T:
+    """`call()`, tried again with backoff when the Prefect API answers 429/5xx or drops the connection."""
+    import httpx
+
+    for attempt in range(RETRIES):
+        try:
+            return call()
+        except httpx.HTTPStatusError as error:
+            code = error.response.status_code
+            if code != 429 and code < 500:
+                raise
+            last = f"answered {code}"
+        except httpx.TransportError as error:
+            last = f"dropped the connection ({type(error).__name__})"
+        _backoff(BACKOFF_SECONDS * 2**attempt)
+    raise InputError(f"the Prefect server {last} {RETRIES} times while {doing}; check the server and run again")
+
+
+def _backoff(seconds: float) -> None:
+    time.sleep(seconds)
 
 
 def _pause() -> None:

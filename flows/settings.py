@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import urllib.request
 from pathlib import Path
 
 from tasks.core.errors import InputError
@@ -44,8 +45,27 @@ def configure(study_root: Path) -> None:
             os.environ[key] = value
         else:
             os.environ.setdefault(key, value)
-    if "PREFECT_API_URL" not in os.environ and "PREFECT_API_DATABASE_CONNECTION_URL" not in os.environ:
+    from prefect.settings import PREFECT_API_URL  # after the environment above: Prefect reads it at import
+
+    url = PREFECT_API_URL.value()
+    if url:
+        check_server(str(url))
+    elif "PREFECT_API_DATABASE_CONNECTION_URL" not in os.environ:
         check_database(Path(os.environ["PREFECT_HOME"]) / "prefect.db", study_root)
+
+
+def check_server(url: str, timeout: float = 3.0) -> None:
+    """A configured server that does not answer is said at once, not after Prefect's retries."""
+    try:
+        with urllib.request.urlopen(f"{url.rstrip('/')}/health", timeout=timeout) as response:
+            if response.status == 200:
+                return
+    except (OSError, ValueError):
+        pass
+    raise InputError(
+        f"cannot reach the Prefect server at {url}; start it with 'prefect server start' "
+        "or unset PREFECT_API_URL to use a temporary one"
+    )
 
 
 def check_database(path: Path, study_root: Path) -> None:

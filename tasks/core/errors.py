@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+from pathlib import Path
+
 
 class StudyError(Exception):
     """An expected failure caused by the study's inputs or configuration.
@@ -29,6 +32,39 @@ class InputError(StudyError):
 
 class LockError(StudyError):
     """Another run holds the study's lock."""
+
+
+class StorageError(StudyError):
+    """The disk is full, or a folder cannot be written: nothing is wrong with the study's inputs."""
+
+
+def storage_problem(error: OSError, root: Path | None = None, out: Path | None = None) -> StorageError | None:
+    """The one-line message for a full disk, a read-only or unwritable output folder, or an input
+    the tool may not read; None for other OS errors. Paths are shown relative to the study folder
+    when they lie inside it (they hold ids, never names)."""
+    shown = _shown(error.filename, root)
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return StorageError(f"disk full while writing {shown}; free some space and run again")
+    if error.errno == errno.EROFS:
+        return StorageError(f"cannot write to {shown}: the disk is read-only; choose a writable output_dir")
+    if error.errno in (errno.EACCES, errno.EPERM):
+        inside = out is not None and error.filename is not None and Path(str(error.filename)).resolve().is_relative_to(out.resolve())
+        if inside or out is None:
+            return StorageError(f"cannot write to {shown}: permission denied; make the output folder writable")
+        return StorageError(f"cannot read {shown}: permission denied; give your user read access to it")
+    return None
+
+
+def _shown(filename: object, root: Path | None) -> str:
+    if not filename:
+        return "the output folder"
+    path = Path(str(filename))
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root).as_posix()
+        except ValueError:
+            pass
+    return str(path)
 
 
 def where(file: str, row: int | None = None, column: str | None = None) -> str:

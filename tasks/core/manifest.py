@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from tasks.core.study import Study
 
 Status = Literal["done", "waiting", "blocked", "excluded", "failed", "pending"]
 STUDY_KEY = "_study"
+log = logging.getLogger("interview_study")
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,10 @@ class HashCache:
                 return
             entries = {key: value for key, value in self._entries.items() if Path(key).exists()}
             self._dirty = False
-        write_json(self.path, entries)
+        try:
+            write_json(self.path, entries)
+        except OSError:  # a cache only: a read-only study (status on a copy, a full disk) works without it
+            log.debug("hash cache not saved to %s", self.path)
 
 
 def hash_cache(study: Study) -> HashCache:

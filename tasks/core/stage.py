@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from tasks.core.catalog.recruitment import read_log, respondent_ids
-from tasks.core.errors import InputError, StudyError
+from tasks.core.errors import InputError, StudyError, storage_problem
 from tasks.core.files import fingerprint
 from tasks.core.forget import forget
 from tasks.core.manifest import (
@@ -98,14 +98,23 @@ def guarded(study: Study, label: str, work: Callable[[], Outcome]) -> Outcome:
         return work()
     except StudyError as error:
         return Outcome("failed", error.message)
+    except OSError as error:
+        problem = storage_problem(error, study.root, study.catalog.out)
+        if problem is None:
+            return _crash(study, label, error)
+        return Outcome("failed", problem.message, meta={"unexpected": True})  # retried once there is room
     except Exception as error:  # noqa: BLE001 - one respondent's crash must not stop the others
-        log.exception("unexpected error in %s", label)
-        return Outcome(
-            "failed",
-            f"unexpected error ({type(error).__name__}) in {label}; "
-            f"see {study.config.study.output_dir}/logs/pipeline.log and report it",
-            meta={"unexpected": True},
-        )
+        return _crash(study, label, error)
+
+
+def _crash(study: Study, label: str, error: Exception) -> Outcome:
+    log.exception("unexpected error in %s", label)
+    return Outcome(
+        "failed",
+        f"unexpected error ({type(error).__name__}) in {label}; "
+        f"see {study.config.study.output_dir}/logs/pipeline.log and report it",
+        meta={"unexpected": True},
+    )
 
 
 @dataclass
@@ -311,7 +320,13 @@ def _run_or_reuse(
     outcome = guarded(study, label, work)
     if included is not None:  # status tells who is in the study-wide results
         outcome.meta.setdefault("included", included)
-    return record(study, stage.name, rid, fp, outcome)
+    try:
+        return record(study, stage.name, rid, fp, outcome)
+    except OSError as error:  # the manifest itself could not be written: report it, unsaved
+        problem = storage_problem(error, study.root, study.catalog.out)
+        if problem is None:
+            raise
+        return Manifest(stage.name, rid or STUDY_KEY, "failed", problem.message, "", meta={"unexpected": True})
 
 
 def _fingerprint(stage: Any, inputs: dict[str, Any]) -> str:

@@ -1,0 +1,67 @@
+"""Faults of the machine, not of the inputs: a full disk or an unwritable output folder ends in one
+line saying so (retried at the next run), and `status` needs to write nothing."""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+import pytest
+
+import tasks.core.manifest as manifest_module
+import tasks.recruitment.stage as recruitment
+from tasks.core.study import Study
+from tasks.protocol import execute_respondent, respondent_statuses
+from tasks.status import study_status
+
+
+def refuse(code: int, where: Path):  # type: ignore[no-untyped-def]
+    def write(*args: object, **kwargs: object) -> None:
+        raise OSError(code, "refused", str(where))
+
+    return write
+
+
+@pytest.mark.parametrize(
+    ("code", "detail"),
+    [
+        (errno.ENOSPC, "disk full while writing out/01_recruitment/x.csv; free some space and run again"),
+        (errno.EROFS, "cannot write to out/01_recruitment/x.csv: the disk is read-only; choose a writable output_dir"),
+        (errno.EACCES, "cannot write to out/01_recruitment/x.csv: permission denied; make the output folder writable"),
+    ],
+)
+def test_a_stage_that_cannot_write_fails_with_one_line_and_is_retried(
+    small_study: Study, monkeypatch: pytest.MonkeyPatch, code: int, detail: str
+) -> None:
+    target = small_study.root / "out" / "01_recruitment" / "x.csv"
+    monkeypatch.setattr(recruitment.STAGE, "run", refuse(code, target))
+    manifest = execute_respondent(small_study, "recruitment", "R01")
+    assert (manifest.status, manifest.detail) == ("failed", detail)
+    monkeypatch.undo()
+    again = execute_respondent(Study.at(small_study.root), "recruitment", "R01")
+    assert (again.status, again.reused) == ("done", False)  # not kept as a failure: room again, runs again
+
+
+def test_an_unreadable_input_is_named_as_such(small_study: Study, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(recruitment.STAGE, "run", refuse(errno.EACCES, small_study.root / "audio" / "R01.wav"))
+    manifest = execute_respondent(small_study, "recruitment", "R01")
+    assert manifest.detail == "cannot read audio/R01.wav: permission denied; give your user read access to it"
+
+
+def test_a_manifest_that_cannot_be_written_is_reported_not_raised(small_study: Study, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(manifest_module, "write_json", refuse(errno.ENOSPC, small_study.root / "out" / ".state" / "x.json"))
+    manifest = execute_respondent(small_study, "recruitment", "R01")
+    assert (manifest.status, manifest.detail) == (
+        "failed", "disk full while writing out/.state/x.json; free some space and run again"
+    )
+
+
+def test_status_works_when_nothing_can_be_written(small_study: Study, monkeypatch: pytest.MonkeyPatch) -> None:
+    execute_respondent(small_study, "recruitment", "R01")
+    monkeypatch.setattr(manifest_module, "write_json", refuse(errno.EROFS, small_study.root / "out"))
+    study = Study.at(small_study.root)
+    rows = study_status(study)
+    assert [(r.stage, r.status) for r in rows if r.respondent_id == "R01"][:2] == [
+        ("recruitment", "done"), ("consent", "pending")
+    ]
+    assert respondent_statuses(study, "R01")[0].status == "done"
