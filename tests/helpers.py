@@ -14,9 +14,33 @@ RECRUITMENT_HEADER = (
 CONSENT_HEADER = "respondent_id,consent_on,recording,transcription,quotes,anonymize,withdrawn_on"
 
 
+# What the thesis declares about its respondents, as the tests' thesis-style rows need it: sizes
+# listed, role as free text, the thesis's channels and modes.
+THESIS_ATTRIBUTES = """attributes:
+  - name: municipality_size
+    labels: {en: municipality size}
+    values: [small, medium, large]
+  - name: role
+"""
+THESIS_VOCABULARIES = """  channels: [linkedin, network, municipality_email, other]
+  interview_modes: [online, in_person]
+"""
+
+
+def thesis_declared(text: str) -> str:
+    """A study.yaml text with the thesis's attributes and vocabularies declared."""
+    if "\nrecruitment:\n" in text:
+        text = text.replace("\nrecruitment:\n", f"\n{THESIS_ATTRIBUTES}\nrecruitment:\n{THESIS_VOCABULARIES}", 1)
+        return text
+    return text.rstrip("\n") + f"\n{THESIS_ATTRIBUTES}recruitment:\n{THESIS_VOCABULARIES}"
+
+
 def write_study(root: Path, recruitment: list[str], consent: list[str] | None = None) -> Study:
-    """A study folder from the templates, with the given CSV rows (header added)."""
+    """A study folder from the English templates with the thesis's attributes declared, and the
+    given CSV rows (header added)."""
     create_study(root)
+    config = root / "config" / "study.yaml"
+    config.write_text(thesis_declared(config.read_text(encoding="utf-8")), encoding="utf-8")
     (root / "recruitment.csv").write_text("\n".join([RECRUITMENT_HEADER, *recruitment]) + "\n", encoding="utf-8")
     if consent is not None:
         (root / "consent.csv").write_text("\n".join([CONSENT_HEADER, *consent]) + "\n", encoding="utf-8")

@@ -14,7 +14,12 @@ from tasks.core.scaffold import create_study
 
 @app.command()
 @fail_cleanly
-def init(directory: Annotated[Path, typer.Argument(help="The folder to create (must be new or empty).")]) -> None:
+def init(
+    directory: Annotated[Path, typer.Argument(help="The folder to create (must be new or empty).")],
+    language: Annotated[
+        str, typer.Option("--language", help="The language of the templates and the interviews: en or nl.")
+    ] = "en",
+) -> None:
     """Create a new study folder with config templates, input tables and folders."""
-    created = create_study(directory)
+    created = create_study(directory, language)
     out.print(f"created a study in {directory} ({len(created)} files); next: fill in recruitment.csv", highlight=False)

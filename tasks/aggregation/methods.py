@@ -118,7 +118,9 @@ def _setting(document: docx.document.Document, study: Study, facts: Facts) -> No
 
 
 def _sample(document: docx.document.Document, study: Study, facts: Facts) -> None:
-    document.add_paragraph(f"Municipality size: {_counted(facts.sizes)}. Role: {_counted(facts.roles)}.")
+    described = [f"{study.config.heading(name, 'en').capitalize()}: {_counted(n)}." for name, n in facts.attributes.items()]
+    if described:
+        document.add_paragraph(" ".join(described))
     if facts.dates:
         document.add_paragraph(f"Interviews held between {facts.dates[0]} and {facts.dates[-1]}.")
 

@@ -25,8 +25,7 @@ class Facts:
     interviewed: list[str] = field(default_factory=list)
     channels: Counter[str] = field(default_factory=Counter)
     modes: Counter[str] = field(default_factory=Counter)
-    sizes: Counter[str] = field(default_factory=Counter)
-    roles: Counter[str] = field(default_factory=Counter)
+    attributes: dict[str, Counter[str]] = field(default_factory=dict)  # per declared attribute
     dates: list[str] = field(default_factory=list)
     withdrawn: list[tuple[str, str]] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
@@ -59,8 +58,9 @@ def _recruitment(study: Study, facts: Facts) -> None:
     facts.channels = Counter(r.channel for r in held)
     analysed = [r for r in held if r.respondent_id in facts.eligible]
     facts.modes = Counter(r.interview_mode or "unknown" for r in analysed)
-    facts.sizes = Counter(r.municipality_size for r in analysed)
-    facts.roles = Counter(r.role for r in analysed)
+    facts.attributes = {
+        name: Counter(r.attribute(name) or "unknown" for r in analysed) for name in study.config.attribute_names()
+    }
     facts.dates = sorted(r.interview_date.isoformat() for r in analysed if r.interview_date is not None)
 
 

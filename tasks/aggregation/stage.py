@@ -44,6 +44,7 @@ class AggregationStage:
             **coding_inputs(study, eligible),
             "quotes": quote_inputs(study, eligible),
             "attributes": attribute_rows(study, eligible),
+            "vocabularies": study.config.declarations(),
             "method": _method_inputs(study, eligible),
             "left_out": cohort.left_out,
             "guide": study.guide.model_dump(mode="json"),

@@ -19,7 +19,6 @@ from tasks.analysis.frames import Coded, load_coded, load_segments
 from tasks.analysis.inputs import attribute_rows
 from tasks.analysis.plots import frequency_chart
 from tasks.core.catalog.recruitment import read_log, recruit, respondent_ids
-from tasks.core.config import ENUMS
 from tasks.core.errors import InputError
 from tasks.core.files import read_json, write_bytes
 from tasks.core.manifest import Outcome
@@ -99,7 +98,7 @@ def results(study: Study, cohort: Cohort) -> tuple[Coded, dict[str, pd.DataFrame
     quotes = q.shown(study, chosen, q.numbers(study), rights)
     quotes["code"] = quotes["code"].astype(str)
     quotes["category"] = quotes["category"].astype(str)
-    orders = {name: list(values) for name, values in ENUMS.items()}
+    orders = {name: list(study.config.allowed_values(name) or ()) for name in study.config.breakdowns()}
     asked = t.asked(data, segments)
     return data, {
         "code_frequencies": t.code_frequencies(data),
@@ -114,7 +113,7 @@ def results(study: Study, cohort: Cohort) -> tuple[Coded, dict[str, pd.DataFrame
 
 def attributes(study: Study, eligible: list[str]) -> pd.DataFrame:
     """The configured recruitment attributes of the eligible respondents, as a frame."""
-    columns = ["respondent_id", *study.config.aggregation.attributes]
+    columns = ["respondent_id", *study.config.breakdowns()]
     return pd.DataFrame(attribute_rows(study, eligible), columns=columns)
 
 

@@ -77,7 +77,7 @@ def quote_inputs(study: Study, eligible: list[str]) -> dict[str, object]:
 
 def attribute_rows(study: Study, eligible: list[str]) -> list[list[str]]:
     """Per eligible respondent: id and the configured recruitment attributes (never personal columns)."""
-    names = study.config.aggregation.attributes
+    names = study.config.breakdowns()
     rows = []
     for rid in eligible:
         record = recruit(study, rid)

@@ -14,15 +14,6 @@ from tasks.core.errors import ConfigError
 from tasks.core.layout import INPUT_NAMES
 from tasks.core.relations import relation_problem
 
-CHANNELS = ("linkedin", "network", "municipality_email", "other")
-MODES = ("online", "in_person")
-SIZES = ("small", "medium", "large")
-ENUMS: dict[str, tuple[str, ...]] = {
-    "channel": CHANNELS,
-    "interview_mode": MODES,
-    "municipality_size": SIZES,
-}
-ATTRIBUTES = ("channel", "interview_mode", "municipality_size", "role")
 
 # The study's inputs, by their names in the study folder: what the researcher keeps there (config,
 # recordings, returned review documents in review/returned, codings, the tables, the pseudonymisation
@@ -80,10 +71,10 @@ class Term(Model):
     @classmethod
     def _plain(cls, data: Any) -> Any:
         """`small` is short for `{id: small}`; YAML numbers are ids too."""
-        if isinstance(data, (str, int)) and not isinstance(data, bool):
-            return {"id": str(data)}
-        if isinstance(data, dict) and isinstance(data.get("id"), int) and not isinstance(data.get("id"), bool):
-            return {**data, "id": str(data["id"])}
+        if isinstance(data, (str, int)):
+            return {"id": _scalar(data)}
+        if isinstance(data, dict) and isinstance(data.get("id"), int):
+            return {**data, "id": _scalar(data["id"])}
         return data
 
     @field_validator("id")
@@ -95,12 +86,21 @@ class Term(Model):
         return self.labels.get(language) or self.labels.get("en") or self.id
 
 
+def _scalar(value: str | int) -> str:
+    """YAML reads yes/no as booleans and 12 as a number; recruitment.csv holds them as text."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
 def _identifier(value: str, advice: str) -> str:
     normal = _normalised(value)
     if not normal:
-        raise ValueError(f"is empty; {advice}")
+        raise _KeyedError((), f"is empty; {advice}")
     if normal != value:
-        raise ValueError(f"write {normal!r}: recruitment.csv is read in lower case with _ for spaces")
+        raise _KeyedError(
+            (), f"{value!r} must be written {normal!r} (recruitment.csv is compared in lower case, with _ for spaces)"
+        )
     return value
 
 
@@ -153,7 +153,7 @@ class Attribute(Model):
     def _column(cls, value: str) -> str:
         value = _identifier(value, "name the recruitment.csv column")
         if value in CORE_COLUMNS:
-            raise ValueError("is a column every study has; choose another name")
+            raise _KeyedError((), f"{value!r} is a column every study has; choose another name")
         return value
 
     @field_validator("values")
@@ -165,11 +165,17 @@ class Attribute(Model):
 
 
 class RecruitmentSection(Model):
-    roles: list[str] | None = None
     channels: list[Term] = DEFAULT_CHANNELS
     interview_modes: list[Term] = DEFAULT_MODES
     personal_columns: list[str] = ["name", "email", "organisation"]
     keep_columns: list[str] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _moved(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "roles" in data:
+            raise _KeyedError(("roles",), "moved; declare role under attributes: - {name: role, values: [...]}")
+        return data
 
     @field_validator("channels", "interview_modes")
     @classmethod
@@ -218,7 +224,7 @@ class CodingSection(Model):
 
 
 class AggregationSection(Model):
-    attributes: list[str] = ["municipality_size", "role", "interview_mode"]
+    attributes: list[str] | None = None  # None: every declared attribute, then interview_mode
     quotes_per_code: Annotated[int, Field(ge=0)] = 3
 
 
@@ -257,7 +263,7 @@ class StudyConfig(Model):
 
     @model_validator(mode="after")
     def _targets_known(self) -> StudyConfig:
-        known = tuple(dict.fromkeys((*ATTRIBUTES, *self.vocabulary_names())))
+        known = self.vocabulary_names()
         for attribute, values in self.sampling.targets.items():
             if attribute not in known:
                 raise _KeyedError(
@@ -294,6 +300,14 @@ class StudyConfig(Model):
             return list(self.aggregation.attributes)
         return [*self.attribute_names(), "interview_mode"]
 
+    def declarations(self) -> dict[str, Any]:
+        """The attributes and vocabularies as plain data, for the fingerprints of what shows them."""
+        return {
+            "attributes": [attribute.model_dump(mode="json") for attribute in self.attributes],
+            "channels": [term.model_dump(mode="json") for term in self.recruitment.channels],
+            "interview_modes": [term.model_dump(mode="json") for term in self.recruitment.interview_modes],
+        }
+
     def terms(self, vocabulary: str) -> list[Term] | None:
         """The values of a vocabulary (an attribute, "channel" or "interview_mode"); None: free text."""
         if vocabulary == "channel":
@@ -305,10 +319,6 @@ class StudyConfig(Model):
 
     def allowed_values(self, vocabulary: str) -> tuple[str, ...] | None:
         """The ids a vocabulary allows, in declaration order; None for free text or an unknown name."""
-        if vocabulary == "role" and self.recruitment.roles:
-            return tuple(self.recruitment.roles)
-        if vocabulary in ENUMS and vocabulary not in self.attribute_names():
-            return ENUMS[vocabulary]
         terms = self.terms(vocabulary)
         return None if terms is None else tuple(term.id for term in terms)
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from tasks.core.config import CORE_COLUMNS, StudyConfig, load_model
 from tasks.core.errors import InputError
 from tasks.core.files import write_text
 
+LANGUAGES = ("en", "nl")  # the template sets in templates/: <name>.<language>.yaml
+CONFIG_FILES = ("study.yaml", "codebook.yaml", "interview_guide.yaml")
 HEADERS = {
-    "recruitment.csv": "respondent_id,channel,contacted_on,responded,interview_date,interview_mode,municipality_size,role,name,email,organisation\n",
     "consent.csv": "respondent_id,consent_on,recording,transcription,quotes,anonymize,withdrawn_on\n",
     "reviews.csv": "respondent_id,decision,decided_on,note\n",
 }
@@ -25,14 +27,19 @@ GITIGNORE = """# outputs and orchestration state: derived, may hold personal dat
 """
 
 
-def create_study(directory: Path) -> list[Path]:
-    """Write the templates; refuses a folder that already holds files."""
+def create_study(directory: Path, language: str = "en") -> list[Path]:
+    """Write the templates in `language`; refuses a folder that already holds files."""
+    if language not in LANGUAGES:
+        raise InputError(f"--language {language}: no templates in that language; choose {' or '.join(LANGUAGES)}")
     if directory.exists() and any(directory.iterdir()):
         raise InputError(f"{directory}: folder is not empty; choose a new folder")
     created = []
     templates = resources.files("tasks.core") / "templates"
-    for name in ("study.yaml", "codebook.yaml", "interview_guide.yaml"):
-        created.append(write_text(directory / "config" / name, (templates / name).read_text(encoding="utf-8")))
+    for name in CONFIG_FILES:
+        template = templates / name.replace(".yaml", f".{language}.yaml")
+        created.append(write_text(directory / "config" / name, template.read_text(encoding="utf-8")))
+    config = load_model(directory / "config" / "study.yaml", StudyConfig, "config/study.yaml")
+    created.append(write_text(directory / "recruitment.csv", recruitment_header(config)))
     for name, header in HEADERS.items():
         created.append(write_text(directory / name, header))
     for folder in FOLDERS:
@@ -40,3 +47,9 @@ def create_study(directory: Path) -> list[Path]:
         created.append(write_text(directory / folder / ".gitkeep", ""))
     created.append(write_text(directory / ".gitignore", GITIGNORE))
     return created
+
+
+def recruitment_header(config: StudyConfig) -> str:
+    """The core columns, one per declared attribute, then the personal columns."""
+    columns = dict.fromkeys([*CORE_COLUMNS, *config.attribute_names(), *config.recruitment.personal_columns])
+    return ",".join(columns) + "\n"

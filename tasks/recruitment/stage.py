@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tasks.core.catalog.consent import withdrawn_ids
-from tasks.core.catalog.recruitment import REQUIRED, Recruit, read_log
+from tasks.core.catalog.recruitment import Recruit, read_log, required_columns
 from tasks.core.errors import InputError
 from tasks.core.files import atomic_path, write_text
 from tasks.core.manifest import Outcome
@@ -30,10 +30,13 @@ class RecruitmentStage:
 
     def inputs(self, study: Study, respondent_id: str) -> dict[str, Any]:
         log = read_log(study)
+        config = study.config
         return {
             "row": log.raw.get(respondent_id),
-            "roles": study.config.recruitment.roles,
-            "keep": study.config.recruitment.keep_columns,
+            "attributes": [(a.name, config.allowed_values(a.name), a.required) for a in config.attributes],
+            "channels": config.allowed_values("channel"),
+            "modes": config.allowed_values("interview_mode"),
+            "keep": config.recruitment.keep_columns,
         }
 
     def run(self, study: Study, respondent_id: str) -> Outcome:
@@ -60,6 +63,7 @@ class RecruitmentReport:
             "rows": log.raw,
             "withdrawn": sorted(withdrawn_ids(study)),
             "targets": study.config.sampling.targets,
+            **study.config.declarations(),
             "keep": study.config.recruitment.keep_columns,
         }
 
@@ -71,7 +75,7 @@ class RecruitmentReport:
         paths = (
             _write_csv(frame, path(LOG_NAME)),
             _write_csv(sampling_report(study, frame), path("sampling_report.csv")),
-            _write_csv(channel_report(frame), path("channels.csv")),
+            _write_csv(channel_report(study, frame), path("channels.csv")),
             write_text(path("sampling_report.md"), render_summary(study, frame, len(withdrawn))),
         )
         return Outcome(
@@ -83,26 +87,35 @@ class RecruitmentReport:
 
 
 def log_frame(study: Study, recruits: list[Recruit]) -> pd.DataFrame:
-    keep = study.config.recruitment.keep_columns
+    """The validated log without personal columns: core columns, attributes, kept columns."""
+    columns = [*dict.fromkeys([*required_columns(study.config), *study.config.recruitment.keep_columns])]
     records = [
         {
+            **{name: r.attribute(name) for name in columns},
             "respondent_id": r.respondent_id,
-            "channel": r.channel,
             "contacted_on": r.contacted_on.isoformat(),
             "responded": "yes" if r.responded else "no",
             "interview_date": r.interview_date.isoformat() if r.interview_date else "",
-            "interview_mode": r.interview_mode or "",
-            "municipality_size": r.municipality_size,
-            "role": r.role,
-            **{name: r.extra.get(name, "") for name in keep},
             "interviewed": r.interview_date is not None,
         }
         for r in recruits
     ]
-    columns = [*REQUIRED, *keep, "interviewed"]
     import pandas as pd
 
-    return pd.DataFrame.from_records(records, columns=columns)
+    return pd.DataFrame.from_records(records, columns=[*columns, "interviewed"])
+
+
+def sampling_attributes(study: Study) -> list[str]:
+    """What the sampling report covers: every attribute and the interview mode, the channel when targeted."""
+    config = study.config
+    targeted = ["channel"] if "channel" in config.sampling.targets else []
+    return [*config.attribute_names(), "interview_mode", *targeted]
+
+
+def ordered(study: Study, vocabulary: str, values: list[str]) -> list[str]:
+    """Values in the order the study declares them; values it does not list (free text) sorted after."""
+    declared = list(study.config.allowed_values(vocabulary) or ())
+    return [v for v in declared if v in values] + sorted(v for v in set(values) if v not in declared)
 
 
 def sampling_report(study: Study, frame: pd.DataFrame) -> pd.DataFrame:
@@ -110,10 +123,10 @@ def sampling_report(study: Study, frame: pd.DataFrame) -> pd.DataFrame:
     interviewed = frame[frame["interviewed"]]
     rows = []
     targets = study.config.sampling.targets
-    for attribute in ("municipality_size", "role", "interview_mode"):
+    for attribute in sampling_attributes(study):
         planned = targets.get(attribute, {})
-        achieved = interviewed[attribute].value_counts()
-        values = list(planned) + [v for v in sorted(achieved.index) if v not in planned]
+        achieved = interviewed[attribute][interviewed[attribute] != ""].value_counts()
+        values = list(planned) + ordered(study, attribute, [v for v in achieved.index if v not in planned])
         for value in values:
             plan = planned.get(value)
             got = int(achieved.get(value, 0))
@@ -131,18 +144,19 @@ def sampling_report(study: Study, frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["attribute", "value", "planned", "achieved", "difference"])
 
 
-def channel_report(frame: pd.DataFrame) -> pd.DataFrame:
-    """Contacts, responses, interviews and response rate per recruitment channel."""
+def channel_report(study: Study, frame: pd.DataFrame) -> pd.DataFrame:
+    """Contacts, responses, interviews and response rate per recruitment channel (in declared order)."""
     import pandas as pd
 
-    grouped = frame.assign(responded_=frame["responded"] == "yes").groupby("channel", sort=True)
+    grouped = frame.assign(responded_=frame["responded"] == "yes").groupby("channel", sort=False)
     report = pd.DataFrame(
         {
             "contacted": grouped.size(),
             "responded": grouped["responded_"].sum().astype(int),
             "interviewed": grouped["interviewed"].sum().astype(int),
         }
-    ).reset_index()
+    )
+    report = report.reindex(ordered(study, "channel", list(report.index))).rename_axis("channel").reset_index()
     report["response_rate"] = (report["responded"] / report["contacted"]).round(3)
     return report
 
@@ -156,7 +170,7 @@ def render_summary(study: Study, frame: pd.DataFrame, withdrawn: int) -> str:
     for row in sampling_report(study, frame).itertuples():
         lines.append(f"| {row.attribute} | {row.value} | {row.planned} | {row.achieved} |")
     lines += ["", "| channel | contacted | responded | response rate |", "| --- | --- | --- | --- |"]
-    for row in channel_report(frame).itertuples():
+    for row in channel_report(study, frame).itertuples():
         lines.append(f"| {row.channel} | {row.contacted} | {row.responded} | {row.response_rate:.0%} |")
     return "\n".join(lines) + "\n"
 

@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from tasks.core.files import write_text
 from tasks.core.transcripts import Segment, Transcript, save_transcript
+from tests.helpers import thesis_declared
 
 SEGMENTS = 300
 CATEGORIES = 6
@@ -63,7 +64,7 @@ GUIDE = "questions:\n" + "".join(
 def generate(root: Path, n: int, seed: int = 7) -> None:
     """A study folder with n respondents, approved transcripts and normalised codings."""
     rng = np.random.default_rng(seed)
-    write_text(root / "config" / "study.yaml", "study:\n  title: Benchmark\n  language: en\n")
+    write_text(root / "config" / "study.yaml", thesis_declared("study:\n  title: Benchmark\n  language: en\n"))
     write_text(root / "config" / "codebook.yaml", codebook_yaml())
     write_text(root / "config" / "interview_guide.yaml", GUIDE)
     ids = [f"R{i:04d}" for i in range(1, n + 1)]

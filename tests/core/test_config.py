@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from tasks.core.errors import ConfigError
+from tasks.core.errors import ConfigError, InputError
 from tasks.core.scaffold import create_study
 from tasks.core.study import Study
 
@@ -38,9 +39,9 @@ def test_templates_validate(study: Study) -> None:
 
 
 def test_unknown_target_value_names_the_key_path(study: Study) -> None:
-    replace(study, "study.yaml", "{small: 4, medium: 4, large: 4}", "{small: 4, huge: 4}")
+    replace(study, "study.yaml", "# sampling:\n#   targets:\n", "sampling:\n  targets:\n    interview_mode: {online: 4, video: 4}\n")
     assert error_of(study, "config") == (
-        "config/study.yaml: sampling.targets.municipality_size.huge: unknown value; use one of small, medium, large"
+        "config/study.yaml: sampling.targets.interview_mode.video: unknown value; use one of online, in_person, phone"
     )
 
 
@@ -145,3 +146,127 @@ def test_label_in_the_language_else_english_else_the_value(study: Study) -> None
     assert [config.heading("channel", "nl"), config.heading("sector", "de"), config.heading("team_size", "nl")] == [
         "wervingskanaal", "sector", "team_size",
     ]
+
+
+def uncommented(text: str, first: str) -> str:
+    """The template with the commented example that starts at the line `first` made active."""
+    lines = text.split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith(first))
+    end = next(i for i in range(start, len(lines)) if not lines[i].lstrip().startswith("#"))
+    lines[start:end] = [re.sub(r"^(\s*)# ?", r"\1", line) for line in lines[start:end]]
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("language", "attributes", "channels"),
+    [
+        ("en", ("sector", "team_size"), ("email", "phone", "network", "social_media", "snowball", "other")),
+        ("nl", ("sector", "teamgrootte"), ("email", "phone", "network", "social_media", "snowball", "other")),
+    ],
+)
+def test_the_commented_examples_validate_as_written(
+    tmp_path: Path, language: str, attributes: tuple[str, ...], channels: tuple[str, ...]
+) -> None:
+    create_study(tmp_path / "s", language)
+    path = tmp_path / "s" / "config" / "study.yaml"
+    text = path.read_text(encoding="utf-8")
+    for first in ("# attributes:", "  # channels:", "# sampling:", "  # attributes: ["):
+        text = uncommented(text, first)
+    path.write_text(text, encoding="utf-8")
+    config = Study.at(tmp_path / "s").config
+    assert config.attribute_names() == attributes
+    assert config.allowed_values(attributes[1]) is None  # free text
+    assert config.allowed_values("channel") == channels
+    assert config.allowed_values("interview_mode") == ("online", "in_person", "phone")
+    assert config.breakdowns() == [*attributes, "interview_mode"]
+    assert list(config.sampling.targets) == ["sector", "interview_mode"]
+    assert config.label("sector", config.allowed_values("sector")[0], "nl") == "publieke sector"  # type: ignore[index]
+
+
+def test_the_templates_declare_nothing_until_uncommented(study: Study) -> None:
+    config = study.config
+    assert (config.attribute_names(), config.breakdowns(), config.sampling.targets) == ((), ["interview_mode"], {})
+    assert (study.root / "recruitment.csv").read_text(encoding="utf-8") == (
+        "respondent_id,channel,contacted_on,responded,interview_date,interview_mode,name,email,organisation\n"
+    )
+
+
+def test_an_unknown_template_language_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        create_study(tmp_path / "s", "de")
+    assert caught.value.message == "--language de: no templates in that language; choose en or nl"
+    assert not (tmp_path / "s").exists()
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "message"),
+    [
+        (
+            "attributes: [{name: sector, values: [public]}]\nsampling: {targets: {secter: {public: 1}}}",
+            "sampling.targets.secter: unknown attribute; use one of sector, interview_mode, channel",
+        ),
+        (
+            "attributes: [{name: sector, values: [public]}]\nsampling: {targets: {sector: {privat: 1}}}",
+            "sampling.targets.sector.privat: unknown value; use one of public",
+        ),
+        (
+            "recruitment: {channels: [email]}\nsampling: {targets: {channel: {fax: 1}}}",
+            "sampling.targets.channel.fax: unknown value; use one of email",
+        ),
+        (
+            "attributes: [{name: size, values: [small, Large]}]",
+            "attributes.0.values.1.id: 'Large' must be written 'large' (recruitment.csv is compared in lower case, "
+            "with _ for spaces)",
+        ),
+        (
+            "attributes: [{name: Team size}]",
+            "attributes.0.name: 'Team size' must be written 'team_size' (recruitment.csv is compared in lower case, "
+            "with _ for spaces)",
+        ),
+        ("attributes: [{name: size, values: [small, {id: small}]}]", "attributes.0.values.1.id: 'small' is listed twice; keep one"),
+        ("attributes: [{name: channel}]", "attributes.0.name: 'channel' is a column every study has; choose another name"),
+        (
+            "attributes: [{name: email}]",
+            "attributes.0.name: 'email' is also in recruitment.personal_columns, which never leave recruitment.csv; "
+            "remove it from one of them",
+        ),
+        (
+            "attributes: [{name: size, values: []}]",
+            "attributes.0.values: is empty; list the allowed values, or leave values out for free text",
+        ),
+        ("attributes: [{name: size}, {name: size}]", "attributes.1.name: 'size' is declared twice; keep one"),
+        (
+            "attributes: [{name: size, values: [{id: s, label: {nl: x}}]}]",
+            "attributes.0.values.0.label: unknown key; remove it or check its spelling",
+        ),
+        (
+            "attributes: [{name: size}]\naggregation: {attributes: [sise]}",
+            "aggregation.attributes.0: unknown attribute 'sise'; use one of size, interview_mode, channel or a column "
+            "listed in recruitment.keep_columns",
+        ),
+        ("recruitment: {channels: [email, email]}", "recruitment.channels.1.id: 'email' is listed twice; keep one"),
+        ("recruitment: {interview_modes: []}", "recruitment.interview_modes: is empty; list at least one value"),
+        (
+            "recruitment: {roles: [wmo]}",
+            "recruitment.roles: moved; declare role under attributes: - {name: role, values: [...]}",
+        ),
+    ],
+)
+def test_declaration_errors_name_the_key_path(tmp_path: Path, yaml_text: str, message: str) -> None:
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "study.yaml").write_text("study: {title: T}\n" + yaml_text + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        Study.at(tmp_path).config
+    assert caught.value.message == f"config/study.yaml: {message}"
+
+
+def test_free_text_targets_and_yaml_scalars_as_values(tmp_path: Path) -> None:
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "study.yaml").write_text(
+        "study: {title: T}\nattributes:\n  - {name: manager, values: [yes, no]}\n  - {name: grade, values: [1, 2]}\n"
+        "  - {name: team_size}\nsampling: {targets: {team_size: {'12': 2}, manager: {'yes': 1}}}\n",
+        encoding="utf-8",
+    )
+    config = Study.at(tmp_path).config
+    assert (config.allowed_values("manager"), config.allowed_values("grade")) == (("yes", "no"), ("1", "2"))
+    assert config.sampling.targets == {"team_size": {"12": 2}, "manager": {"yes": 1}}

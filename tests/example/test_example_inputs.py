@@ -29,14 +29,24 @@ def test_config_files_load(study: Study) -> None:
     assert study.config.sampling.targets == {"municipality_size": {"small": 4, "medium": 4, "large": 5}}
     assert study.config.aggregation.attributes == ["municipality_size", "role", "interview_mode"]
     assert "{due_date}" in study.config.review.cover_text
-    assert study.config.recruitment.roles == [
+    config = study.config
+    assert config.attribute_names() == ("municipality_size", "role")
+    assert config.allowed_values("municipality_size") == ("small", "medium", "large")
+    assert [config.label("municipality_size", size, "nl") for size in ("small", "medium", "large")] == [
+        "klein",
+        "middelgroot",
+        "groot",
+    ]
+    assert config.allowed_values("role") == (
         "informatieregisseur",
         "adviseur_informatievoorziening",
         "allround",
         "jeugd",
         "wmo",
         "participatie",
-    ]
+    )
+    assert config.allowed_values("channel") == ("linkedin", "network", "municipality_email")
+    assert config.allowed_values("interview_mode") == ("online", "in_person")
 
 
 def test_codebook_has_the_six_categories_and_27_codes(study: Study) -> None:
@@ -60,9 +70,9 @@ def test_recruitment_matches_chapter_3_2(study: Study) -> None:
     assert not log.errors and not log.row_errors
     interviewed = [r for r in log.recruits.values() if r.interview_date is not None]
     assert [r.respondent_id for r in interviewed] == RESPONDENTS
-    assert Counter(r.municipality_size for r in interviewed) == {"large": 11, "medium": 1, "small": 1}
+    assert Counter(r.attributes["municipality_size"] for r in interviewed) == {"large": 11, "medium": 1, "small": 1}
     assert Counter(r.interview_mode for r in interviewed) == {"online": 12, "in_person": 1}
-    assert Counter(r.role for r in interviewed) == {
+    assert Counter(r.attributes["role"] for r in interviewed) == {
         "allround": 6,
         "informatieregisseur": 1,
         "adviseur_informatievoorziening": 1,

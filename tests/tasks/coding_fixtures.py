@@ -20,11 +20,12 @@ from tasks.core.manifest import Outcome
 from tasks.core.study import Study
 from tasks.protocol import RESPONDENT_STAGES, STUDY_STAGES
 from tasks.core.transcripts import Segment, Transcript, save_transcript
+from tests.helpers import thesis_declared
 
-STUDY_YAML = """study:
+STUDY_YAML = thesis_declared("""study:
   title: Data-driven steering
   language: en
-"""
+""")
 CODEBOOK_YAML = """categories:
   - id: org
     name: Change in the organisation

@@ -9,22 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from tasks.core.config import CHANNELS, MODES, SIZES
+from tasks.core.config import CORE_COLUMNS, StudyConfig
 from tasks.core.errors import InputError, StudyError, where
 from tasks.core.ids import CaseTwins, check_respondent_id
 from tasks.core.study import Study
 from tasks.core.tables import Row, RowLog, parse_choice, parse_date, parse_yes_no, read_table
 
-REQUIRED = (
-    "respondent_id",
-    "channel",
-    "contacted_on",
-    "responded",
-    "interview_date",
-    "interview_mode",
-    "municipality_size",
-    "role",
-)
 LOG_NAME = "recruitment_log.csv"
 
 
@@ -36,13 +26,21 @@ class Recruit:
     responded: bool
     interview_date: dt.date | None
     interview_mode: str | None
-    municipality_size: str
-    role: str
-    extra: dict[str, str] = field(default_factory=dict)
+    attributes: dict[str, str] = field(default_factory=dict)  # the declared attributes, by name
+    extra: dict[str, str] = field(default_factory=dict)  # recruitment.keep_columns
 
     def attribute(self, name: str) -> str:
-        value = getattr(self, name, None) if name in REQUIRED else self.extra.get(name)
-        return "" if value is None else str(value)
+        """channel, interview_mode, a declared attribute or a kept column, as text ("" when empty)."""
+        if name == "channel":
+            return self.channel
+        if name == "interview_mode":
+            return self.interview_mode or ""
+        return self.attributes.get(name, self.extra.get(name, ""))
+
+
+def required_columns(config: StudyConfig) -> tuple[str, ...]:
+    """The columns recruitment.csv must hold: the core ones, then one per declared attribute."""
+    return (*CORE_COLUMNS, *config.attribute_names())
 
 
 @dataclass
@@ -65,7 +63,8 @@ def read_log(study: Study) -> RecruitmentLog:
         return study.cache.recruitment_log
     path = study.catalog.recruitment_file
     label = path.name
-    table = read_table(path, label, REQUIRED, per_row=True)
+    required = required_columns(study.config)
+    table = read_table(path, label, required, per_row=True)
     keep = tuple(study.config.recruitment.keep_columns)
     log = RecruitmentLog(label)
     twins = CaseTwins(label)
@@ -84,7 +83,7 @@ def read_log(study: Study) -> RecruitmentLog:
                 f"{where(label, row.number, 'respondent_id')}: {rid} appears twice; keep one row per respondent"
             )
             continue
-        log.raw[rid] = {name: row.get(name) for name in (*REQUIRED, *keep)}
+        log.raw[rid] = {name: row.get(name) for name in dict.fromkeys((*required, *keep))}
         try:
             log.recruits[rid] = _validate(study, label, row, rid, keep)
         except StudyError as error:
@@ -96,42 +95,53 @@ def read_log(study: Study) -> RecruitmentLog:
 def _validate(study: Study, label: str, row: Row, rid: str, keep: tuple[str, ...]) -> Recruit:
     row.check()
     n = row.number
+    config = study.config
     responded = parse_yes_no(row.get("responded"), label, n, "responded")
     interview_text = row.get("interview_date")
     interview_date = parse_date(interview_text, label, n, "interview_date") if interview_text else None
+    modes = config.allowed_values("interview_mode") or ()
     mode_text = row.get("interview_mode")
-    mode = parse_choice(mode_text, MODES, label, n, "interview_mode") if mode_text else None
+    mode = parse_choice(mode_text, modes, label, n, "interview_mode") if mode_text else None
     if interview_date is not None and mode is None:
-        raise InputError(f"{where(label, n, 'interview_mode')}: empty for a held interview; write online or in_person")
+        raise InputError(f"{where(label, n, 'interview_mode')}: empty for a held interview; write {_either(modes)}")
     contacted_on = parse_date(row.get("contacted_on"), label, n, "contacted_on")
     if interview_date is not None and interview_date < contacted_on:
         raise InputError(f"{where(label, n, 'interview_date')}: before contacted_on; check both dates")
     if interview_date is not None and not responded:
         raise InputError(f"{where(label, n, 'responded')}: 'no' but an interview_date is given; check the row")
-    role = row.get("role")
-    roles = study.config.allowed_values("role")
-    if roles is not None and role:
-        role = parse_choice(role, roles, label, n, "role")
-    if responded and not role:
-        raise InputError(f"{where(label, n, 'role')}: empty; write the respondent's role")
+    channel = parse_choice(row.get("channel"), config.allowed_values("channel") or (), label, n, "channel")
     return Recruit(
         respondent_id=rid,
-        channel=parse_choice(row.get("channel"), CHANNELS, label, n, "channel"),
+        channel=channel,
         contacted_on=contacted_on,
         responded=responded,
         interview_date=interview_date,
         interview_mode=mode,
-        municipality_size=parse_choice(row.get("municipality_size"), SIZES, label, n, "municipality_size"),
-        role=role,
+        attributes={a.name: _attribute(config, row, a.name, a.required and responded, label) for a in config.attributes},
         extra={name: row.get(name) for name in keep},
     )
+
+
+def _attribute(config: StudyConfig, row: Row, name: str, required: bool, label: str) -> str:
+    """A declared attribute's value: one of its values (when it lists them), filled when required."""
+    text = row.get(name)
+    allowed = config.allowed_values(name)
+    if not text:
+        if required:
+            advice = f"write one of {' | '.join(allowed)}" if allowed else f"write the respondent's {name}"
+            raise InputError(f"{where(label, row.number, name)}: empty; {advice}")
+        return ""
+    return text if allowed is None else parse_choice(text, allowed, label, row.number, name)
+
+
+def _either(values: tuple[str, ...]) -> str:
+    """online or in_person; online, in_person or phone."""
+    return " or ".join([", ".join(values[:-1]), values[-1]]) if len(values) > 1 else "".join(values)
 
 
 def recruit(study: Study, respondent_id: str) -> Recruit | None:
     """The validated recruitment record of one respondent (None when its row is invalid)."""
     return read_log(study).recruits.get(respondent_id)
-
-
 
 
 def respondent_ids(study: Study) -> list[str]:

@@ -120,7 +120,11 @@ def test_semicolons_bom_and_dutch_dates_are_accepted(tmp_path: Path) -> None:
         "2024-03-01",
         "2024-03-15",
     )
-    assert (record.responded, record.interview_mode, record.municipality_size) == (True, "online", "large")
+    assert (record.responded, record.interview_mode, record.attributes) == (
+        True,
+        "online",
+        {"municipality_size": "large", "role": "allround"},
+    )
 
 
 @pytest.mark.parametrize(
@@ -199,14 +203,29 @@ def test_stage_marks_one_respondent_failed_and_others_done(small_study: Study) -
     assert results["R03"].detail == "responded; interview not held yet"
 
 
+TARGETS = """
+sampling:
+  targets:
+    municipality_size: {small: 4, medium: 4, large: 4}
+    interview_mode: {online: 8, in_person: 4}
+"""
+
+
 def test_report_tables_and_no_personal_columns(small_study: Study) -> None:
-    manifest = execute_report(small_study, REPORT)
+    config = small_study.root / "config" / "study.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + TARGETS, encoding="utf-8")
+    study = Study.at(small_study.root)
+    manifest = execute_report(study, REPORT)
     assert manifest.status == "done"
-    out = small_study.catalog.stage_dir("recruitment")
+    out = study.catalog.stage_dir("recruitment")
     log = pd.read_csv(out / "recruitment_log.csv", dtype=str, keep_default_na=False)
     # R02 refused transcription: left out of every output, like a withdrawal
     assert list(log["respondent_id"]) == ["R01", "R03", "C01"]
-    assert "name" not in log.columns and "email" not in log.columns and "organisation" not in log.columns
+    assert list(log.columns) == [
+        "respondent_id", "channel", "contacted_on", "responded", "interview_date", "interview_mode",
+        "municipality_size", "role", "interviewed",
+    ]
+    assert log.values.tolist()[2] == ["C01", "network", "2024-03-04", "no", "", "", "large", "", "False"]
     sampling = pd.read_csv(out / "sampling_report.csv", dtype=str, keep_default_na=False)
     assert sampling.values.tolist() == [
         ["municipality_size", "small", "4", "0", "-4"],
