@@ -1,10 +1,14 @@
 """Open coding stage: per respondent, the researcher's codes on the approved transcript's segments.
 
-Codes come from `codings/<id>.csv` (or `.xlsx`; columns segment_id, code, coder[, note]), from
+Codes come from `codings/<id>.csv` and `.xlsx` (columns segment_id, code, coder[, note]), from
 Word comments in `codings/<id>.docx` (a coded copy of `out/05_open_coding/to_code/<id>.docx`),
-and from keyword suggestions the researcher accepted (`codings/<id>.suggestions.csv` with an
-`accepted` column, or every suggestion when `coding.accept_suggestions` is true). The output,
-`out/05_open_coding/<id>.csv`, is the only coding that later stages read.
+from `codings/<id>.qdpx.csv` (what `import qdpx` put beside a table of yours), and from keyword
+suggestions the researcher accepted (`codings/<id>.suggestions.csv` with an `accepted` column, or
+every suggestion when `coding.accept_suggestions` is true). Every one of these files is read (in
+that order; file names in any case) and a coding found twice counts once; any other file named
+`codings/<id>.*` is refused rather than passed over. Coder names are matched without regard to
+case and spacing, and through `coding.coder_aliases`. The output, `out/05_open_coding/<id>.csv`,
+is the only coding that later stages read.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tasks.core.catalog.coded import CODING_COLUMNS
+from tasks.core.coders import Coders
 from tasks.core.config import Codebook
 from tasks.core.errors import InputError, where
 from tasks.core.files import atomic_path
@@ -32,18 +37,27 @@ SUGGESTION_CODER = "keywords"
 SPLIT = re.compile(r"[,;\n]+")
 
 
+# codings/<id><suffix> by kind, in the order they are read: a coding in two files keeps the first's note
+KINDS = {".csv": "csv", ".xlsx": "xlsx", ".docx": "docx", ".qdpx.csv": "qdpx", ".suggestions.csv": "suggestions"}
+
+
 def coding_files(study: Study, rid: str) -> dict[str, Path]:
-    """The researcher's codings files for one respondent that exist, by kind."""
-    candidates = {
-        "csv": study.catalog.codings(rid, ".csv"),
-        "xlsx": study.catalog.codings(rid, ".xlsx"),
-        "docx": study.catalog.codings(rid, ".docx"),
-        "suggestions": study.catalog.codings(rid, ".suggestions.csv"),
-    }
-    found = {kind: path for kind, path in candidates.items() if path.is_file()}
-    if "csv" in found and "xlsx" in found:
-        raise InputError(f"codings/{rid}.csv and codings/{rid}.xlsx: two coding tables for {rid}; keep one")
-    return found
+    """The researcher's codings files for one respondent, by kind, in reading order.
+
+    Any other file named after the respondent (R02.doc, R02.csv.bak) is refused: passed over, its
+    codings would silently be missing from the results."""
+    found: dict[str, Path] = {}
+    for path in study.catalog.codings_of(rid):
+        kind = KINDS.get(path.name[len(rid):].casefold())
+        if kind is None:
+            raise InputError(
+                f"codings/{path.name}: not a codings file; save the codings as codings/{rid}.csv, "
+                f"codings/{rid}.xlsx or codings/{rid}.docx, or move this file out of codings/"
+            )
+        if kind in found:
+            raise InputError(f"codings/{found[kind].name}, codings/{path.name}: the same file name in two cases; keep one")
+        found[kind] = path
+    return {kind: found[kind] for kind in KINDS.values() if kind in found}
 
 
 class CodeLookup:
@@ -98,8 +112,11 @@ def check_segment(value: str, transcript: Transcript, known: set[str], place: st
     return sid
 
 
-def table_codings(path: Path, label: str, transcript: Transcript, lookup: CodeLookup) -> list[Coding]:
+def table_codings(
+    path: Path, label: str, transcript: Transcript, lookup: CodeLookup, coders: Coders | None = None, source: str = "csv"
+) -> list[Coding]:
     """Codings from a CSV/XLSX table with columns segment_id, code, coder[, note]."""
+    coders = coders or Coders()
     table = read_table(path, label, ("segment_id", "code", "coder"))
     known = set(transcript.by_id())
     codings = []
@@ -109,14 +126,17 @@ def table_codings(path: Path, label: str, transcript: Transcript, lookup: CodeLo
         coder = row.get("coder")
         if not coder:
             raise InputError(f"{where(label, row.number, 'coder')}: empty; write who coded the segment (initials)")
-        codings.append(Coding(sid, code, coder, "csv", row.get("note")))
+        codings.append(Coding(sid, code, coders.name(coder), source, row.get("note")))
     return codings
 
 
-def comment_codings(path: Path, label: str, transcript: Transcript, lookup: CodeLookup) -> list[Coding]:
+def comment_codings(
+    path: Path, label: str, transcript: Transcript, lookup: CodeLookup, coders: Coders | None = None
+) -> list[Coding]:
     """Codings from the Word comments of a coded copy: each named code on each anchored segment."""
     from tasks.open_coding.word import read_comments  # python-docx: only when a Word file is read
 
+    coders = coders or Coders()
     known = set(transcript.by_id())
     codings = []
     for comment in read_comments(path, label):
@@ -126,13 +146,16 @@ def comment_codings(path: Path, label: str, transcript: Transcript, lookup: Code
         if not names:
             raise InputError(f"{place}: names no code; write code ids or names separated by commas")
         codes = [_resolve(lookup, name, place) for name in names]
-        coder = comment.author.strip() or "researcher"
+        coder = coders.name(comment.author) if comment.author.strip() else "researcher"
         codings += [Coding(sid, code, coder, "docx") for sid in sids for code in codes]
     return codings
 
 
-def accepted_codings(path: Path, label: str, transcript: Transcript, lookup: CodeLookup) -> list[Coding]:
+def accepted_codings(
+    path: Path, label: str, transcript: Transcript, lookup: CodeLookup, coders: Coders | None = None
+) -> list[Coding]:
     """Suggestions the researcher marked accepted in codings/<id>.suggestions.csv."""
+    coders = coders or Coders()
     table = read_table(path, label, ("segment_id", "code", "accepted"))
     known = set(transcript.by_id())
     codings = []
@@ -141,7 +164,8 @@ def accepted_codings(path: Path, label: str, transcript: Transcript, lookup: Cod
             continue
         sid = check_segment(row.get("segment_id"), transcript, known, where(label, row.number, "segment_id"))
         code = _resolve(lookup, row.get("code"), where(label, row.number, "code"))
-        codings.append(Coding(sid, code, row.get("coder") or SUGGESTION_CODER, "suggestion", row.get("note")))
+        coder = coders.name(row.get("coder")) if row.get("coder") else SUGGESTION_CODER
+        codings.append(Coding(sid, code, coder, "suggestion", row.get("note")))
     return codings
 
 
@@ -168,6 +192,7 @@ class OpenCodingStage:
             "codings": files,
             "codebook": [category.model_dump(mode="json") for category in study.codebook.categories],
             "accept_suggestions": study.config.coding.accept_suggestions,
+            "coder_aliases": study.config.coding.coder_aliases,
         }
 
     def run(self, study: Study, respondent_id: str) -> Outcome:
@@ -195,23 +220,37 @@ class OpenCodingStage:
         path = study.catalog.coded(rid)
         with atomic_path(path) as tmp:
             frame.to_csv(tmp, index=False, lineterminator="\n")
-        sources = ", ".join(sorted(set(frame["source"])))
         segments = frame["segment_id"].nunique()
         return Outcome(
             "done",
-            f"{len(frame)} codings on {segments} segments ({sources})",
+            f"{len(frame)} codings on {segments} segments {read_from(study, files, accept_all, len(codings) - len(frame))}",
             outputs=(path, *outputs),
             counts={"codings": len(frame), "segments": segments, "codes": int(frame["code"].nunique())},
         )
 
 
 def read_codings(study: Study, transcript: Transcript, files: dict[str, Path]) -> list[Coding]:
+    """Every file's codings, in the order of `files`, coder names resolved across all of them."""
     lookup = CodeLookup(study.codebook)
-    readers = {"csv": table_codings, "xlsx": table_codings, "docx": comment_codings, "suggestions": accepted_codings}
+    coders = Coders(study.config.coding.coder_aliases)
     codings: list[Coding] = []
     for kind, path in files.items():
-        codings += readers[kind](path, study.catalog.relative(path), transcript, lookup)
+        label = study.catalog.relative(path)
+        if kind == "docx":
+            codings += comment_codings(path, label, transcript, lookup, coders)
+        elif kind == "suggestions":
+            codings += accepted_codings(path, label, transcript, lookup, coders)
+        else:
+            codings += table_codings(path, label, transcript, lookup, coders, "qdpx" if kind == "qdpx" else "csv")
     return codings
+
+
+def read_from(study: Study, files: dict[str, Path], accept_all: bool, duplicates: int) -> str:
+    """`from codings/R02.csv, codings/R02.docx (3 duplicates counted once)`: what the detail names."""
+    sources = [study.catalog.relative(path) for path in files.values()]
+    sources += ["all keyword suggestions"] if accept_all else []
+    counted = f" ({duplicates} duplicate{'s' if duplicates != 1 else ''} counted once)" if duplicates else ""
+    return f"from {', '.join(sources)}{counted}"
 
 
 def normalised(rid: str, codings: list[Coding]) -> pd.DataFrame:

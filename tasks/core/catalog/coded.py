@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
+from tasks.core.coders import coder_key
 from tasks.core.errors import InputError
 from tasks.core.study import Study
 
@@ -36,4 +37,15 @@ def read_coded(study: Study, rids: list[str], missing_ok: bool = False) -> pd.Da
         if header.strip() != HEADER:
             raise InputError(f"{study.catalog.relative(path)}: not written by this version; run open coding again")
         chunks.append(body if body.endswith(b"\n") or not body else body + b"\n")
-    return pd.read_csv(io.BytesIO(b"".join(chunks)), dtype=object, keep_default_na=False)
+    frame = pd.read_csv(io.BytesIO(b"".join(chunks)), dtype=object, keep_default_na=False)
+    return _one_spelling_per_coder(frame)
+
+
+def _one_spelling_per_coder(frame: pd.DataFrame) -> pd.DataFrame:
+    """Open coding matches coder names per respondent; across respondents "Student" (R01) and
+    "student" (R02) are one coder too, shown as first spelt (a few distinct names: cheap)."""
+    first: dict[str, str] = {}
+    spelling = {name: first.setdefault(coder_key(name), name) for name in frame["coder"].unique().tolist()}
+    if any(name != shown for name, shown in spelling.items()):
+        frame["coder"] = frame["coder"].map(spelling)
+    return frame

@@ -80,6 +80,17 @@ class Catalog:
         """codings/<id><suffix>, found in any case (R02.CSV); the path to write it when absent."""
         return self._one(self.codings_dir, "codings", f"{check_respondent_id(respondent_id)}{suffix}")
 
+    def codings_of(self, respondent_id: str) -> list[Path]:
+        """Every file in codings/ named `<id>.<anything>` in any case (R02.csv, r02.DOCX, R02.csv.bak),
+        sorted by name: the open coding stage reads or refuses each, none is passed over."""
+        prefix = f"{check_respondent_id(respondent_id)}.".casefold()
+        try:
+            with os.scandir(self.codings_dir) as entries:
+                names = sorted(e.name for e in entries if e.name.casefold().startswith(prefix) and e.is_file())
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        return [self.codings_dir / name for name in names]
+
     @staticmethod
     def _one(folder: Path, shown: str, name: str) -> Path:
         present = files_named(folder, name)
@@ -91,6 +102,15 @@ class Catalog:
     @property
     def prefect_home(self) -> Path:
         return self.root / ".prefect"
+
+    @property
+    def server_file(self) -> Path:
+        """Where the study's background Prefect server (`interview-study server start`) is recorded."""
+        return self.prefect_home / "server.json"
+
+    @property
+    def server_log(self) -> Path:
+        return self.prefect_home / "server.log"
 
     # bookkeeping ----------------------------------------------------------------------------
     @property

@@ -58,7 +58,7 @@ def test_waiting_until_a_codings_file_exists_with_a_coding_copy_to_work_in(study
 
 def test_csv_codings_are_normalised_by_id_or_name_any_case(study: Study) -> None:
     outcome = STAGE.run(study, "R01")
-    assert (outcome.status, outcome.detail) == ("done", "6 codings on 3 segments (csv)")
+    assert (outcome.status, outcome.detail) == ("done", "6 codings on 3 segments from codings/R01.csv")
     assert outcome.counts == {"codings": 6, "segments": 3, "codes": 4}
     assert study.catalog.coded("R01").read_text(encoding="utf-8") == HEADER + (
         "R01,R01-0002,silos,AB,csv,\n"
@@ -72,7 +72,7 @@ def test_csv_codings_are_normalised_by_id_or_name_any_case(study: Study) -> None
 
 def test_word_comments_code_their_rows_several_codes_each(study: Study) -> None:
     outcome = STAGE.run(study, "R02")
-    assert (outcome.status, outcome.detail) == ("done", "3 codings on 2 segments (docx)")
+    assert (outcome.status, outcome.detail) == ("done", "3 codings on 2 segments from codings/R02.docx")
     assert study.catalog.coded("R02").read_text(encoding="utf-8") == HEADER + (
         "R02,R02-0002,language,CD,docx,\n" "R02,R02-0003,insight,CD,docx,\n" "R02,R02-0003,technical,CD,docx,\n"
     )
@@ -86,7 +86,7 @@ def test_a_comment_spanning_rows_codes_each_row_and_csv_and_docx_combine(study: 
     document.add_comment(runs, text="Justifying choices,\nsilos", author="")
     document.save(str(path))
     write_text(study.catalog.codings("R02", ".csv"), "segment_id,code,coder\nR02-0003,insight,CD\nR02-0001,silos,EF\n")
-    assert rerun(study, "R02") == ("done", "8 codings on 3 segments (csv, docx)")
+    assert rerun(study, "R02") == ("done", "8 codings on 3 segments from codings/R02.csv, codings/R02.docx (1 duplicate counted once)")
     assert study.catalog.coded("R02").read_text(encoding="utf-8") == HEADER + (
         "R02,R02-0001,silos,EF,csv,\n"
         "R02,R02-0002,justify,researcher,docx,\n"
@@ -113,13 +113,13 @@ def test_keyword_suggestions_are_written_and_count_only_when_accepted(study: Stu
         study.catalog.codings("R05", ".suggestions.csv"),
         "segment_id,code,matched,accepted\nR05-0001,insight,,yes\nR05-0001,silos,,no\nR05-0001,justify,,\n",
     )
-    assert rerun(study, "R05") == ("done", "1 codings on 1 segments (suggestion)")
+    assert rerun(study, "R05") == ("done", "1 codings on 1 segments from codings/R05.suggestions.csv")
     assert study.catalog.coded("R05").read_text(encoding="utf-8") == HEADER + "R05,R05-0001,insight,keywords,suggestion,\n"
 
 
 def test_the_study_setting_accepts_every_suggestion(study: Study) -> None:
     write_text(study.root / "config" / "study.yaml", "study: {title: T, language: en}\ncoding: {accept_suggestions: true}\n")
-    assert rerun(study, "R03") == ("done", "6 codings on 2 segments (csv, suggestion)")
+    assert rerun(study, "R03") == ("done", "6 codings on 2 segments from codings/R03.csv, all keyword suggestions")
     text = study.catalog.coded("R03").read_text(encoding="utf-8")
     assert "R03,R03-0003,technical,keywords,suggestion,\n" in text
     assert "yes\n" in study.catalog.suggestions("R03").read_text(encoding="utf-8")
@@ -151,11 +151,9 @@ def test_bad_csv_rows_name_file_row_and_column(study: Study, row: str, message: 
     assert failure(study, "R01") == message
 
 
-def test_a_missing_column_and_two_tables_are_refused(study: Study) -> None:
+def test_a_missing_column_is_refused(study: Study) -> None:
     write_text(study.catalog.codings("R01", ".csv"), "segment_id,code\nR01-0002,silos\n")
     assert failure(study, "R01") == "codings/R01.csv: missing column coder; the header row must hold segment_id, code, coder"
-    write_text(study.catalog.codings("R01", ".xlsx"), "")
-    assert failure(study, "R01") == "codings/R01.csv and codings/R01.xlsx: two coding tables for R01; keep one"
 
 
 @pytest.mark.parametrize(
