@@ -6,11 +6,15 @@ Called before `prefect` is imported, because Prefect reads part of its settings 
 from __future__ import annotations
 
 import contextlib
+import json
+import logging
 import os
 import sqlite3
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
+from tasks.core.catalog import Catalog
 from tasks.core.errors import InputError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -45,7 +49,15 @@ def configure(study_root: Path) -> None:
             os.environ[key] = value
         else:
             os.environ.setdefault(key, value)
+    if "PREFECT_API_URL" not in os.environ:
+        server = running(study_root)  # the study's own background server, when one runs
+        if server is not None:
+            os.environ["PREFECT_API_URL"] = server.url
+            touch(study_root)
     from prefect.settings import PREFECT_API_URL  # after the environment above: Prefect reads it at import
+
+    # "Still processing items" while Prefect flushes its events at exit is not the user's concern
+    logging.getLogger("EventsWorker").setLevel(logging.ERROR)
 
     url = PREFECT_API_URL.value()
     if url:
@@ -90,3 +102,45 @@ def check_database(path: Path, study_root: Path) -> None:
             f"{shown}: the Prefect database {problem}; rename it (e.g. to prefect.db.broken) and run again: "
             "only the run history is lost, the study's outputs stay"
         )
+
+
+# the study's background server (flows/server.py starts and stops it) -----------------------
+@dataclass(frozen=True)
+class Server:
+    pid: int  # the supervisor's
+    port: int
+    idle_minutes: float
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+
+def running(study_root: Path) -> Server | None:
+    """The study's background server when it is up and answering, else None (reads only)."""
+    path = Catalog(study_root).server_file
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        server = Server(int(data["pid"]), int(data["port"]), float(data["idle_minutes"]))
+        os.kill(server.pid, 0)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return server if healthy(server.url, timeout=1.0) else None
+
+
+def touch(study_root: Path) -> None:
+    """Mark the server as used now (its idle clock starts again)."""
+    try:
+        os.utime(Catalog(study_root).server_file)
+    except OSError:
+        pass
+
+
+def healthy(url: str, timeout: float) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/health", timeout=timeout) as response:
+            return bool(response.status == 200)
+    except (OSError, ValueError):
+        return False
+
+

@@ -1,0 +1,51 @@
+"""`server start|stop|status`: the study's own Prefect server in the background, so that commands
+connect at once instead of starting a temporary server each time."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from flows import server as background
+from flows.app import StudyOption, app, fail_cleanly
+from flows.session import open_and_check, out
+from flows.settings import running
+
+server_app = typer.Typer(
+    help="Keep the study's own Prefect server running in the background (faster commands, run history, UI).",
+    no_args_is_help=True,
+)
+app.add_typer(server_app, name="server")
+
+
+@server_app.command("start")
+@fail_cleanly
+def start(
+    study_dir: StudyOption = ".",  # type: ignore[assignment]
+    idle_minutes: Annotated[
+        float, typer.Option("--idle-minutes", help="Stop the server after this long without a command.")
+    ] = 30.0,
+) -> None:
+    """Start the study's Prefect server (or say where it already runs)."""
+    study = open_and_check(study_dir)
+    server, started = background.start(study.root, idle_minutes)
+    verb = "started" if started else "already running"
+    out.print(f"Prefect server {verb} at {server.url} (stops after {server.idle_minutes:g} idle minutes)", highlight=False)
+
+
+@server_app.command("stop")
+@fail_cleanly
+def stop(study_dir: StudyOption = ".") -> None:  # type: ignore[assignment]
+    """Stop the study's Prefect server."""
+    study = open_and_check(study_dir)
+    out.print("Prefect server stopped" if background.stop(study.root) else "no Prefect server was running", highlight=False)
+
+
+@server_app.command("status")
+@fail_cleanly
+def status(study_dir: StudyOption = ".") -> None:  # type: ignore[assignment]
+    """Say whether the study's Prefect server runs, and where."""
+    study = open_and_check(study_dir)
+    server = running(study.root)
+    out.print(f"Prefect server running at {server.url}" if server else "no Prefect server running", highlight=False)
