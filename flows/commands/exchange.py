@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from flows.app import StudyOption, app, fail_cleanly
-from flows.session import out
+from flows.session import err, out
 from tasks.core.config import input_of
 from tasks.core.errors import InputError
 from tasks.core.study import Study
@@ -91,10 +91,15 @@ def import_qdpx(
     ] = False,
     coder: Annotated[str, typer.Option(help="Coder for codings that name no user.")] = "unknown",
 ) -> None:
-    """Read codings from a REFI-QDA project (.qdpx) into codings/<id>.csv."""
+    """Read codings from a REFI-QDA project (.qdpx) into codings/<id>.csv; exits 1, writing nothing, on a problem."""
     from tasks.exchange.qdpx_import import import_qdpx as read  # lxml, pandas: only for this command
 
     study = Study.at(study_dir)
-    for line in read(study, file, replace=replace, coder=coder).lines(study):
+    report = read(study, file, replace=replace, coder=coder)
+    for problem in report.problems:
+        err.print(f"error: {problem}", markup=False, highlight=False)
+    for line in report.lines(study):
         out.print(line, markup=False, highlight=False)
+    if report.problems:
+        raise typer.Exit(1)
     out.print("next: interview-study run (or aggregate) to use the imported codings", highlight=False)

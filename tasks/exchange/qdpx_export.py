@@ -2,28 +2,29 @@
 
 The zip holds `project.qde` and one UTF-8 text per respondent in `sources/`. Every coding is a
 `PlainTextSelection` over its segment's text with a `Coding` per code, made by the coder as a
-`User`; coding notes become `Notes`. Respondents are `Cases` with their recruitment attributes as
-`Variables` (never the personal columns); codebook relations are `Links`. GUIDs are uuid5 values
-derived from the study, and the zip carries fixed timestamps, so exporting twice gives the same bytes.
+`User`; coding notes become `Notes`. Respondents are `Cases` linked to their sources, with typed
+`Variables` (never the personal columns); codebook relations are `Links`. The transcripts, the
+project and the relation notes are made by the `interview-study` user. Every element that may name
+its creator and dates does, from the records (see provenance.py). GUIDs are uuid5 values derived
+from the study, and the zip carries fixed timestamps, so exporting unchanged data twice gives the
+same bytes.
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 from lxml import etree
 
-from tasks.core.catalog.recruitment import recruit
-from tasks.core.config import ATTRIBUTES
 from tasks.core.errors import InputError
 from tasks.core.files import write_bytes
 from tasks.core.study import Study
 from tasks.core.transcripts import Transcript
+from tasks.exchange.cases import add_cases, add_variables, study_variables
 from tasks.exchange.common import (
     ORIGIN,
     PROJECT_NS,
@@ -37,6 +38,7 @@ from tasks.exchange.common import (
     schema_errors,
     serialise,
 )
+from tasks.exchange.provenance import Made, codebook_made, coding_times, overall, source_made, stamp
 from tasks.exchange.texts import export_texts
 from tasks.privacy.key import save_key
 
@@ -72,6 +74,31 @@ class _Source:
     transcript: Transcript
     text: str
     spans: dict[str, Span]
+    made: Made
+
+
+@dataclass(frozen=True)
+class _Note:
+    guid: str
+    name: str
+    text: str
+    user: str
+    made: Made
+
+
+@dataclass
+class _Build:
+    """What the parts of one export share: GUIDs, the dates used so far, the notes to write."""
+
+    study: Study
+    guids: Guids
+    notes: list[_Note] = field(default_factory=list)
+    dates: list[Made] = field(default_factory=list)
+
+    @property
+    def tool(self) -> str:
+        """The GUID of the `interview-study` user: transcripts, the project, relation notes."""
+        return self.guids("tool", ORIGIN)
 
 
 def build_project(study: Study, rids: list[str] | None = None) -> tuple[dict[str, bytes], ExportSummary]:
@@ -82,30 +109,37 @@ def build_project(study: Study, rids: list[str] | None = None) -> tuple[dict[str
             f"{study.config.study.output_dir}/04_review/approved: no approved transcripts to export; "
             "run 'interview-study run' first"
         )
-    guids = Guids(study)
+    build = _Build(study, Guids(study))
     sources = [_source(study, rid) for rid in rids]
     codings = load_codings(study, rids)
     summary = ExportSummary(respondents=len(sources))
     root = etree.Element(f"{P}Project", {"name": study.config.study.title, "origin": ORIGIN}, nsmap={None: PROJECT_NS})
     coders = sorted(set(codings["coder"]))
-    if coders:
-        users = etree.SubElement(root, f"{P}Users")
-        for coder in coders:
-            etree.SubElement(users, f"{P}User", {"guid": guids("user", coder), "name": coder})
+    users = etree.SubElement(root, f"{P}Users")
+    for coder in coders:
+        etree.SubElement(users, f"{P}User", {"guid": build.guids("user", coder), "name": coder})
+    etree.SubElement(users, f"{P}User", {"guid": build.tool, "name": ORIGIN})
     summary.users = len(coders)
-    summary.codes = _codebook(root, study, guids, codings, summary)
-    _variables_and_cases(root, study, guids, rids)
-    notes = _sources(root, study, guids, sources, codings, summary)
-    links = _links(study, guids, notes)
-    _notes(root, notes)
+    summary.codes = _codebook(root, build, codings, summary)
+    variables = study_variables(study, [source.transcript for source in sources])
+    add_variables(root, build.guids, variables)
+    add_cases(root, build.guids, rids, variables)
+    _sources(root, build, sources, codings, summary)
+    links = _links(build)
+    _notes(root, build.notes)
     if links is not None:
         root.append(links)
+    etree.SubElement(root, f"{P}Description").text = (
+        f"{study.config.study.title}: {len(sources)} approved interview transcripts, exported by {ORIGIN}. "
+        "Each line of a transcript starts with its segment id; code whole segments."
+    )
+    _stamp_project(root, build)
     problems = schema_errors(root, "Project.xsd")
     if problems:  # a bug in this module, never the researcher's input
         raise AssertionError(f"exported project.qde is not valid: {problems[0]}")
     files = {"project.qde": serialise(root)}
     for source in sources:
-        files[f"sources/{guids('text', source.rid)}.txt"] = source.text.encode("utf-8")
+        files[f"sources/{build.guids('text', source.rid)}.txt"] = source.text.encode("utf-8")
     return files, summary
 
 
@@ -133,112 +167,123 @@ def zip_bytes(files: dict[str, bytes]) -> bytes:
 def _source(study: Study, rid: str) -> _Source:
     transcript = load_approved(study, rid)
     text, spans = render_source(transcript, export_texts(study, transcript))
-    return _Source(rid, transcript, text, {span.segment_id: span for span in spans})
+    made = source_made(study, transcript)
+    return _Source(rid, transcript, text, {span.segment_id: span for span in spans}, made)
 
 
-def _codebook(root: etree._Element, study: Study, guids: Guids, codings: pd.DataFrame, summary: ExportSummary) -> int:
-    codebook = study.codebook
+def _codebook(root: etree._Element, build: _Build, codings: pd.DataFrame, summary: ExportSummary) -> int:
+    codebook = build.study.codebook
     codes = etree.SubElement(etree.SubElement(root, f"{P}CodeBook"), f"{P}Codes")
-    add_code_elements(codes, PROJECT_NS, codebook, guids)
+    add_code_elements(codes, PROJECT_NS, codebook, build.guids)
     known = set(codebook.code_ids())
     summary.unknown_codes = sorted(set(codings["code"]) - known)
     for name in summary.unknown_codes:
-        attributes = {"guid": guids("code", name), "name": name, "isCodable": "true"}
+        attributes = {"guid": build.guids("code", name), "name": name, "isCodable": "true", "color": "#7F7F7F"}
         etree.SubElement(codes, f"{P}Code", attributes)
     return len(known) + len(summary.unknown_codes)
 
 
-def _variables_and_cases(root: etree._Element, study: Study, guids: Guids, rids: list[str]) -> None:
-    names = list(dict.fromkeys([*ATTRIBUTES, *study.config.recruitment.keep_columns]))
-    personal = set(study.config.recruitment.personal_columns)
-    names = [name for name in names if name not in personal]
-    if names:
-        variables = etree.SubElement(root, f"{P}Variables")
-        for name in names:
-            attributes = {"guid": guids("variable", name), "name": name, "typeOfVariable": "Text"}
-            etree.SubElement(variables, f"{P}Variable", attributes)
-    cases = etree.SubElement(root, f"{P}Cases")
-    for rid in rids:
-        case = etree.SubElement(cases, f"{P}Case", {"guid": guids("case", rid), "name": rid})
-        record = recruit(study, rid)
-        for name in names:
-            value = record.attribute(name) if record is not None else ""
-            if value:
-                holder = etree.SubElement(case, f"{P}VariableValue")
-                etree.SubElement(holder, f"{P}VariableRef", {"targetGUID": guids("variable", name)})
-                etree.SubElement(holder, f"{P}TextValue").text = value
-        etree.SubElement(case, f"{P}SourceRef", {"targetGUID": guids("source", rid)})
-
-
 def _sources(
-    root: etree._Element,
-    study: Study,
-    guids: Guids,
-    sources: list[_Source],
-    codings: pd.DataFrame,
-    summary: ExportSummary,
-) -> list[tuple[str, str]]:
-    """One TextSource per respondent, its selections and codings; returns the notes (guid, text)."""
+    root: etree._Element, build: _Build, sources: list[_Source], codings: pd.DataFrame, summary: ExportSummary
+) -> None:
+    """One TextSource per respondent, with its description, selections and codings."""
     element = etree.SubElement(root, f"{P}Sources")
-    notes: list[tuple[str, str]] = []
     for source in sources:
+        guids = build.guids
         attributes = {
             "guid": guids("source", source.rid),
             "name": source.rid,
             "plainTextPath": f"internal://{guids('text', source.rid)}.txt",
+            **source.made.attributes(build.tool),
         }
+        build.dates.append(source.made)
         node = etree.SubElement(element, f"{P}TextSource", attributes)
+        etree.SubElement(node, f"{P}Description").text = _describe(source)
         own = codings[codings["respondent_id"] == source.rid]
         order = {sid: n for n, sid in enumerate(source.spans)}
         known = own[own["segment_id"].isin(order)]
         summary.unknown_segments += len(own) - len(known)
+        times = coding_times(build.study, source.rid)
         rows = known.assign(_order=known["segment_id"].map(order)).sort_values(["_order", "coder", "code"])
         for (sid, coder), group in rows.groupby(["segment_id", "coder"], sort=False):
-            pairs = zip(group["code"].astype(str), group["note"].astype(str))
-            notes += _selection(node, guids, source.spans[str(sid)], str(coder), pairs)
+            made = [times.of(str(kind)) for kind in group["source"]]
+            triples = list(zip(group["code"].astype(str), group["note"].astype(str), made, strict=True))
+            for rows in _by_note(triples):
+                _selection(node, build, source.spans[str(sid)], str(coder), rows)
             summary.codings += len(group)
-    return notes
 
 
-def _selection(
-    node: etree._Element, guids: Guids, span: Span, coder: str, rows: Iterable[tuple[str, str]]
-) -> list[tuple[str, str]]:
+def _by_note(rows: list[tuple[str, str, Made]]) -> list[list[tuple[str, str, Made]]]:
+    """A coder's codings of one segment, one selection per note: codings without a note share the
+    first; a noted coding's selection carries the note as its Description, the coding memo that
+    QualCoder and MAXQDA read (the Coding's NoteRef is what the standard names)."""
+    groups: dict[str, list[tuple[str, str, Made]]] = {}
+    for row in rows:
+        groups.setdefault(row[1].strip(), []).append(row)
+    return [groups[note] for note in sorted(groups, key=lambda note: note != "")]
+
+
+def _describe(source: _Source) -> str:
+    """`Approved transcript of R01 (approved with changes on 2024-03-28): 42 segments, 31 min.`"""
+    meta = source.transcript.meta
+    decision = str(meta.get("decision", "approved")).replace("_", " ")
+    text = f"Approved transcript of {source.rid} ({decision} on {meta.get('decided_on', 'an unrecorded date')})"
+    text += f": {len(source.spans)} segments"
+    try:
+        text += f", {round(float(meta['duration']) / 60)} min"
+    except (KeyError, TypeError, ValueError):
+        pass
+    return text + ". Each line starts with its segment id."
+
+
+def _selection(node: etree._Element, build: _Build, span: Span, coder: str, rows: list[tuple[str, str, Made]]) -> None:
+    guids = build.guids
     user = guids("user", coder)
+    made = overall([m for _, _, m in rows])
+    build.dates.append(made)
+    note = rows[0][1].strip()
+    key = (span.segment_id, coder, rows[0][0]) if note else (span.segment_id, coder)
     attributes = {
-        "guid": guids("selection", span.segment_id, coder),
+        "guid": guids("selection", *key),
         "name": span.segment_id,
         "startPosition": str(span.start),
         "endPosition": str(span.end),
-        "creatingUser": user,
+        **made.attributes(user),
     }
     selection = etree.SubElement(node, f"{P}PlainTextSelection", attributes)
-    notes = []
-    for code, note in rows:
+    if note:
+        etree.SubElement(selection, f"{P}Description").text = rows[0][1]
+    for code, note, coded in rows:
+        key = (span.segment_id, coder, code)
         coding = etree.SubElement(
-            selection, f"{P}Coding", {"guid": guids("coding", span.segment_id, coder, code), "creatingUser": user}
+            selection,
+            f"{P}Coding",
+            {"guid": guids("coding", *key), "creatingUser": user, "creationDateTime": stamp(coded.created)},
         )
         etree.SubElement(coding, f"{P}CodeRef", {"targetGUID": guids("code", code)})
         if note.strip():
-            note_guid = guids("note", span.segment_id, coder, code)
+            note_guid = guids("note", *key)
             etree.SubElement(coding, f"{P}NoteRef", {"targetGUID": note_guid})
-            notes.append((note_guid, note))
-    return notes
+            build.notes.append(_Note(note_guid, f"{span.segment_id} {code}", note, user, coded))
 
 
-def _notes(root: etree._Element, notes: list[tuple[str, str]]) -> None:
+def _notes(root: etree._Element, notes: list[_Note]) -> None:
     if not notes:
         return
     element = etree.SubElement(root, f"{P}Notes")
-    for guid, text in notes:
-        note = etree.SubElement(element, f"{P}Note", {"guid": guid, "name": "note"})
-        etree.SubElement(note, f"{P}PlainTextContent").text = text
+    for note in notes:
+        attributes = {"guid": note.guid, "name": note.name, **note.made.attributes(note.user)}
+        node = etree.SubElement(element, f"{P}Note", attributes)
+        etree.SubElement(node, f"{P}PlainTextContent").text = note.text
 
 
-def _links(study: Study, guids: Guids, notes: list[tuple[str, str]]) -> etree._Element | None:
+def _links(build: _Build) -> etree._Element | None:
     """Codebook relations as one-way Links between codes (or categories); a relation's note as a Note."""
-    relations = study.codebook.relations
+    relations = build.study.codebook.relations
     if not relations:
         return None
+    guids = build.guids
+    made = codebook_made(build.study)
     element = etree.Element(f"{P}Links")
     for relation in relations:
         key = (relation.source, relation.type, relation.target)
@@ -251,6 +296,17 @@ def _links(study: Study, guids: Guids, notes: list[tuple[str, str]]) -> etree._E
         }
         link = etree.SubElement(element, f"{P}Link", attributes)
         if relation.note.strip():
-            notes.append((guids("note", "link", *key), relation.note))
-            etree.SubElement(link, f"{P}NoteRef", {"targetGUID": guids("note", "link", *key)})
+            note_guid = guids("note", "link", *key)
+            build.notes.append(_Note(note_guid, " ".join(key), relation.note, build.tool, made))
+            build.dates.append(made)
+            etree.SubElement(link, f"{P}NoteRef", {"targetGUID": note_guid})
     return element
+
+
+def _stamp_project(root: etree._Element, build: _Build) -> None:
+    """The project's creator and dates: from its earliest element to its latest change."""
+    made = overall(build.dates)
+    root.set("creatingUserGUID", build.tool)
+    root.set("creationDateTime", stamp(made.created))
+    root.set("modifyingUserGUID", build.tool)
+    root.set("modifiedDateTime", stamp(made.modified))

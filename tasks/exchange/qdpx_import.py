@@ -3,8 +3,12 @@
 Sources are matched to respondents by name (`R01`, `R01.txt`, `R01 interview`) or by the Case
 that holds them; selections to segments by overlap with the segments' text spans (from the
 `[R01-0003]` line markers of the exported text); codes by GUID (ours) or by name or id (the
-codebook's). Codes the codebook does not know are reported, never added. A selection that
-covers two segments codes both and is reported; one that covers none is reported and skipped.
+codebook's). A selection that covers two segments codes both and is reported; one that covers
+none is reported and skipped.
+
+Nothing is guessed: users or codes that share a GUID, a code whose GUID and name disagree with the
+codebook, a selection of another respondent's segment and a code the codebook does not know are
+problems (qdpx_reading.py); while there is one, nothing is written and the command exits 1.
 The result is `codings/<rid>.csv` (`segment_id, code, coder, note`); an existing, different file
 of the researcher is never overwritten unless asked: the import goes to `codings/<rid>.qdpx.csv`.
 """
@@ -22,10 +26,11 @@ from lxml import etree
 
 from tasks.core.errors import InputError
 from tasks.core.files import write_text
-from tasks.core.ids import is_respondent_id
+from tasks.core.ids import is_respondent_id, segment_respondent
 from tasks.core.study import Study
 from tasks.core.tables import read_table
-from tasks.exchange.common import Guids, Span, approved_ids, find_spans, load_approved, render_source
+from tasks.exchange.common import Span, approved_ids, find_spans, load_approved, render_source
+from tasks.exchange.qdpx_reading import Project, norm, plain, read_project
 from tasks.exchange.texts import export_texts
 
 COLUMNS = ("segment_id", "code", "coder", "note")
@@ -35,25 +40,29 @@ Row = tuple[str, str, str, str]
 
 @dataclass
 class ImportReport:
+    label: str = ""
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     beside: list[Path] = field(default_factory=list)
     rows: int = 0
-    unknown_codes: Counter[str] = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)
     straddling: list[str] = field(default_factory=list)
     outside: list[str] = field(default_factory=list)
     skipped_sources: list[str] = field(default_factory=list)
     document_codings: int = 0
 
     def lines(self, study: Study) -> list[str]:
-        out = [f"{self.rows} codings read for {len(self.written) + len(self.unchanged) + len(self.beside)} respondents"]
-        out += [f"wrote {study.catalog.relative(p)}" for p in self.written]
-        out += [f"unchanged {study.catalog.relative(p)}" for p in self.unchanged]
-        out += [
-            f"kept your {study.catalog.relative(p.with_name(p.name.replace('.qdpx.csv', '.csv')))}; the import is in "
-            f"{study.catalog.relative(p)}: merge it by hand or rerun with --replace" for p in self.beside
-        ]
-        out += [f"code not in config/codebook.yaml, {n} coding(s) skipped: {name}" for name, n in sorted(self.unknown_codes.items())]
+        """What was read and written (or why nothing was), then what was widened or skipped."""
+        if self.problems:
+            out = [f"{self.label}: {len(self.problems)} problem(s), nothing written; fix them and import again"]
+        else:
+            out = [f"{self.rows} codings read for {len(self.written) + len(self.unchanged) + len(self.beside)} respondents"]
+            out += [f"wrote {study.catalog.relative(p)}" for p in self.written]
+            out += [f"unchanged {study.catalog.relative(p)}" for p in self.unchanged]
+            out += [
+                f"kept your {study.catalog.relative(p.with_name(p.name.replace('.qdpx.csv', '.csv')))}; the import is in "
+                f"{study.catalog.relative(p)}: merge it by hand or rerun with --replace" for p in self.beside
+            ]
         out += [f"selection covers several segments, all coded: {item}" for item in self.straddling]
         out += [f"selection outside every segment, skipped: {item}" for item in self.outside]
         out += [f"source skipped: {item}" for item in self.skipped_sources]
@@ -63,44 +72,76 @@ class ImportReport:
 
 
 @dataclass
-class _Project:
-    root: etree._Element
-    archive: zipfile.ZipFile
-    users: dict[str, str]
-    codes: dict[str, str]
-    notes: dict[str, str]
-    cases: dict[str, str]
+class _Tally:
+    """Codings that cannot be used, counted by the GUID they name, for one line each."""
+
+    unknown_codes: Counter[str] = field(default_factory=Counter)
+    missing_users: Counter[str] = field(default_factory=Counter)
+
+    def problems(self, project: Project) -> list[str]:
+        label = project.label
+        lines = []
+        for guid, n in sorted(self.unknown_codes.items()):
+            if not guid:
+                lines.append(f"{label}: {n} coding(s) name no code; export the project again")
+            elif guid in project.code_names:
+                lines.append(
+                    f"{label}: Code {guid} {project.code_names[guid]!r} is not in config/codebook.yaml ({n} coding(s)); "
+                    "add it to the codebook, or recode those codings with a codebook code, and import again"
+                )
+            else:
+                lines.append(
+                    f"{label}: {n} coding(s) refer to code {guid}, which is not in the project's CodeBook; "
+                    "export the project again"
+                )
+        lines += [
+            f"{label}: {n} coding(s) name user {guid}, which is not among the project's Users; export the project again"
+            for guid, n in sorted(self.missing_users.items())
+        ]
+        return lines
+
+
+@dataclass(frozen=True)
+class _Source:
+    name: str
+    rid: str
+    spans: list[Span]
+    segments: frozenset[str]  # the segment ids of the respondent's approved transcript
 
 
 def import_qdpx(study: Study, path: Path, replace: bool = False, coder: str = "unknown") -> ImportReport:
-    """Read the project's codings of approved transcripts into `codings/`; returns what happened."""
-    report = ImportReport()
+    """Read the project's codings of approved transcripts into `codings/`; returns what happened.
+    With any problem in the report nothing is written."""
+    report = ImportReport(label=path.name)
     with _open_zip(path) as archive:
-        project = _read_project(archive, path.name)
+        project = read_project(study, archive, path.name)
         found = read_codings(study, project, report, coder)
+    if report.problems:
+        return report
     for rid, rows in found.items():
         _write(study, rid, rows, replace, report)
     return report
 
 
-def read_codings(study: Study, project: _Project, report: ImportReport, coder: str) -> dict[str, list[Row]]:
+def read_codings(study: Study, project: Project, report: ImportReport, coder: str) -> dict[str, list[Row]]:
     known = set(approved_ids(study))
-    mapper = _code_mapper(study, project.codes)
+    tally = _Tally()
     found: dict[str, list[Row]] = {}
-    for index, source in enumerate(project.root.iter("TextSource")):
-        name = source.get("name") or f"source {index + 1}"
-        rid = _respondent(name, project.cases.get(_norm(source.get("guid"))), known)
+    for index, element in enumerate(project.root.iter("TextSource")):
+        name = element.get("name") or f"source {index + 1}"
+        rid = _respondent(name, project.cases.get(norm(element.get("guid"))), known)
         if rid is None:
             report.skipped_sources.append(f"{name!r}: no approved transcript of a respondent with this name or case")
             continue
-        spans = _spans(study, rid, _plain(source, project.archive))
-        if spans is None:
+        source = _source(study, name, rid, plain(element, project.archive))
+        if source is None:
             report.skipped_sources.append(f"{rid}: its text is not the exported transcript and has no [segment] markers")
             continue
-        report.document_codings += len(source.findall("Coding"))
+        report.document_codings += len(element.findall("Coding"))
         rows = found.setdefault(rid, [])
-        for selection in source.iter("PlainTextSelection"):
-            rows += _selection_rows(rid, selection, spans, project, mapper, report, coder)
+        for selection in element.iter("PlainTextSelection"):
+            rows += _selection_rows(source, selection, project, report, tally, coder)
+    report.problems = [*project.problems, *report.problems, *tally.problems(project)]
     for rid, rows in found.items():
         unique = {(r[0], r[1], r[2]): r for r in reversed(rows)}  # the first note of a duplicate wins
         found[rid] = sorted(unique.values(), key=lambda r: (_segment_order(r[0]), r[2], r[1]))
@@ -109,40 +150,82 @@ def read_codings(study: Study, project: _Project, report: ImportReport, coder: s
 
 
 def _selection_rows(
-    rid: str,
+    source: _Source,
     selection: etree._Element,
-    spans: list[Span],
-    project: _Project,
-    mapper: dict[str, str],
+    project: Project,
     report: ImportReport,
+    tally: _Tally,
     default_coder: str,
 ) -> list[Row]:
+    rid = source.rid
     try:
         start, end = sorted((int(selection.get("startPosition", "")), int(selection.get("endPosition", ""))))
     except ValueError:
         report.outside.append(f"{rid} selection {selection.get('guid')}: positions are not numbers")
         return []
-    hit = [span.segment_id for span in spans if start < span.end and end > span.start]
+    hit = [span.segment_id for span in source.spans if start < span.end and end > span.start]
     where = f"{rid} characters {start}-{end}"
     if not hit:
         report.outside.append(where)
         return []
     if len(hit) > 1:
         report.straddling.append(f"{where} ({hit[0]} to {hit[-1]})")
+    if not _own_segments(source, selection, hit, project, report):
+        return []
     selection_note = _note_text(project, selection)
-    selection_user = project.users.get(_norm(selection.get("creatingUser")))
+    description = " ".join((selection.findtext("Description") or "").split())
+    selection_user = selection.get("creatingUser") or selection.get("modifyingUser")
     rows = []
     for coding in selection.findall("Coding"):
-        ref = coding.find("CodeRef")
-        target = _norm(ref.get("targetGUID") if ref is not None else None)
-        code = mapper.get(target) or mapper.get(_name(project.codes.get(target, "")))
-        if code is None:
-            report.unknown_codes[project.codes.get(target, target or "(no code)")] += 1
+        code = _code(coding, project, tally)
+        user = _user(coding.get("creatingUser") or selection_user, project, tally, default_coder)
+        if code is None or user is None:
             continue
-        user = project.users.get(_norm(coding.get("creatingUser"))) or selection_user or default_coder
-        note = _note_text(project, coding) or selection_note
+        note = _note_text(project, coding) or selection_note or description
         rows += [(sid, code, user, note) for sid in hit]
     return rows
+
+
+def _own_segments(source: _Source, selection: etree._Element, hit: list[str], project: Project, report: ImportReport) -> bool:
+    """True when every segment the selection covers is one of the respondent's; else each is reported."""
+    place = f"{project.label}: source {source.name!r} ({source.rid}): selection {selection.get('guid')} covers segment"
+    ok = True
+    for sid in hit:
+        owner = segment_respondent(sid)
+        if owner != source.rid:
+            report.problems.append(f"{place} {sid}, which belongs to {owner}; code it in {owner}'s source and export again")
+            ok = False
+        elif sid not in source.segments:
+            report.problems.append(
+                f"{place} {sid}, which is not in {source.rid}'s approved transcript; "
+                "export the study again and code the new sources"
+            )
+            ok = False
+    return ok
+
+
+def _code(coding: etree._Element, project: Project, tally: _Tally) -> str | None:
+    ref = coding.find("CodeRef")
+    guid = norm(ref.get("targetGUID") if ref is not None else None)
+    if guid in project.ambiguous:
+        return None  # reported with the code
+    code = project.codes.get(guid)
+    if code is None:
+        tally.unknown_codes[guid] += 1
+    return code
+
+
+def _user(guid: str | None, project: Project, tally: _Tally, default: str) -> str | None:
+    """The coder a user GUID names; `default` when the coding names none."""
+    if not guid:
+        return default
+    key = norm(guid)
+    if key in project.ambiguous:
+        return None  # reported with the user
+    user = project.users.get(key)
+    if user is None:
+        tally.missing_users[key] += 1
+    return user
 
 
 def _open_zip(path: Path) -> zipfile.ZipFile:
@@ -152,40 +235,6 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
         raise InputError(f"{path}: file not found; give the path of the .qdpx file") from None
     except zipfile.BadZipFile:
         raise InputError(f"{path.name}: not a .qdpx (zip) file; export the project as REFI-QDA (.qdpx)") from None
-
-
-def _read_project(archive: zipfile.ZipFile, label: str) -> _Project:
-    names = [n for n in archive.namelist() if n.lower().endswith(".qde")]
-    if not names:
-        raise InputError(f"{label}: no project.qde inside; export the project as REFI-QDA (.qdpx)")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
-    try:
-        root = etree.fromstring(archive.read(names[0]), parser)
-    except etree.XMLSyntaxError as error:
-        raise InputError(f"{label}: {names[0]} line {error.lineno}: not well-formed XML; export it again") from None
-    for element in root.iter():
-        if isinstance(element.tag, str):
-            element.tag = etree.QName(element).localname  # the namespace varies between tools
-    users = {_norm(u.get("guid")): u.get("name") or u.get("id") or "unknown" for u in root.iter("User")}
-    codes = {_norm(c.get("guid")): c.get("name", "") for c in root.iter("Code")}
-    notes = {_norm(n.get("guid")): _plain(n, archive) for n in root.iter("Note")}
-    cases = {
-        _norm(ref.get("targetGUID")): case.get("name", "")
-        for case in root.iter("Case")
-        for ref in case.findall("SourceRef")
-    }
-    return _Project(root, archive, users, codes, notes, cases)
-
-
-def _code_mapper(study: Study, codes_in_file: dict[str, str]) -> dict[str, str]:
-    """Our GUIDs, code names and code ids (normalised) -> code id."""
-    guids = Guids(study)
-    mapper: dict[str, str] = {}
-    for code_id, code in study.codebook.code_ids().items():
-        mapper[_norm(guids("code", code_id))] = code_id
-        mapper[_name(code.name)] = code_id
-        mapper[_name(code_id)] = code_id
-    return mapper
 
 
 def _respondent(name: str, case: str | None, known: set[str]) -> str | None:
@@ -200,29 +249,20 @@ def _respondent(name: str, case: str | None, known: set[str]) -> str | None:
     return None
 
 
-def _plain(element: etree._Element, archive: zipfile.ZipFile) -> str:
-    content = element.find("PlainTextContent")
-    if content is not None:
-        return content.text or ""
-    path = element.get("plainTextPath") or ""
-    wanted = path.split("://", 1)[-1].lstrip("/").split("/")[-1].lower()
-    for member in archive.namelist():
-        if wanted and member.lower().split("/")[-1] == wanted:
-            return archive.read(member).decode("utf-8-sig", errors="replace")
-    return ""
 
 
-def _spans(study: Study, rid: str, text: str) -> list[Span] | None:
+def _source(study: Study, name: str, rid: str, text: str) -> _Source | None:
+    """The segment spans of a source's text: ours when the text is the exported one, else read
+    from its `[segment id]` markers; None when it has neither."""
     transcript = load_approved(study, rid)
     ours, spans = render_source(transcript, export_texts(study, transcript))
-    if text == ours:
-        return spans
-    found = find_spans(text)
-    return found or None
+    segments = frozenset(s.segment_id for s in transcript.segments)
+    found = spans if text == ours else find_spans(text)
+    return _Source(name, rid, found, segments) if found else None
 
 
-def _note_text(project: _Project, element: etree._Element) -> str:
-    texts = [project.notes.get(_norm(ref.get("targetGUID")), "") for ref in element.findall("NoteRef")]
+def _note_text(project: Project, element: etree._Element) -> str:
+    texts = [project.notes.get(norm(ref.get("targetGUID")), "") for ref in element.findall("NoteRef")]
     return " / ".join(" ".join(t.split()) for t in texts if t.strip())
 
 
@@ -252,9 +292,4 @@ def _segment_order(segment_id: str) -> int:
     return int(segment_id.rsplit("-", 1)[-1])
 
 
-def _norm(guid: str | None) -> str:
-    return (guid or "").strip().strip("{}").lower()
 
-
-def _name(text: str) -> str:
-    return " ".join(text.split()).casefold()
