@@ -16,6 +16,7 @@ from tasks.analysis.inputs import Permissions, numbers, permissions, quote_input
 from tasks.core.study import Study
 from tasks.privacy.key import save_key
 from tasks.privacy.pseudonymise import pseudonymise_texts, strip_personal
+from tasks.privacy.review import save_review
 
 __all__ = ["Permissions", "best", "candidates", "label", "numbers", "permissions", "quote_inputs", "shown"]
 
@@ -56,7 +57,8 @@ def shown(study: Study, frame: pd.DataFrame, numbers: dict[str, int], rights: Pe
     """Chosen quotes ready to publish: pseudonymised text and the respondent's number.
 
     Each anonymised respondent's quotes are pseudonymised together, in segment order (so a name
-    is numbered alike whichever code asked first); the key file is written once, at the end.
+    is numbered alike whichever code asked first); the key file and the review list of what was
+    replaced (out/results/pseudonymisation_review.csv) are written once, at the end.
     """
     texts = list(frame["text"])
     rids = list(frame["respondent_id"])
@@ -68,11 +70,12 @@ def shown(study: Study, frame: pd.DataFrame, numbers: dict[str, int], rights: Pe
             texts[row] = strip_personal(study, rid, texts[row])
     for rid, rows in by_respondent.items():
         order = sorted(rows)
-        published = pseudonymise_texts(study, rid, [texts[rows[sid][0]] for sid in order])
+        published = pseudonymise_texts(study, rid, [texts[rows[sid][0]] for sid in order], order)
         for sid, text in zip(order, published):
             for row in rows[sid]:
                 texts[row] = text
     save_key(study)
+    save_review(study)
     result = frame.assign(text=np.asarray(texts, dtype=object) if texts else frame["text"])
     return result.assign(respondent=result["respondent_id"].map(numbers).astype("Int64"))
 

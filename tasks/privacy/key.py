@@ -16,15 +16,15 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import threading
 from dataclasses import dataclass, field
 
 from tasks.core.files import write_text
 from tasks.core.study import Study
+from tasks.privacy.cache import save_cache
+from tasks.privacy.variants import PLACEHOLDER
 
 HEADER = ("respondent_id", "placeholder", "original", "found_by")
-PLACEHOLDER = re.compile(r"\[(?P<tag>[A-Z-]+?)-(?P<n>[0-9]+)\]")
 Row = tuple[str, str, str]  # placeholder, original, found_by
 
 
@@ -64,7 +64,9 @@ def key_book(study: Study) -> KeyBook:
 
 
 def save_key(study: Study) -> None:
-    """Write what this run replaced to the key file (once, atomically; untouched when unchanged)."""
+    """Write what this run replaced to the key file (once, atomically; untouched when unchanged),
+    and the texts scanned to the detection cache."""
+    save_cache(study)
     book = key_book(study)
     if not book.recorded:
         return

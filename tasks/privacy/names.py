@@ -1,148 +1,86 @@
-"""Names, places and organisations the study's lists do not hold, found with `deduce` (a Dutch
-de-identification library that ships its lookup lists and works offline).
+"""Names, places and organisations beyond the study's lists, in every form they are said.
 
 Only the texts that are published are scanned (the quotes chosen for a report, or every segment
-of an exported transcript), never more. Per respondent the detected names are numbered in the
-order the texts are given (callers pass them in segment order), continuing after the numbers the
-study's own lists use: `[PERSOON-n]`, `[GEMEENTE-n]` (deduce's locations: in these studies mostly
-municipalities and towns), `[ORGANISATIE-n]`; dates and ages are left alone. Each respondent's
-names are kept for the process and seeded from the key file (tasks/pseudonymise_key.py), so a
-name keeps its placeholder across that respondent's quotes, the report, exports and later runs.
-Without deduce (not installed, or the study is not Dutch) only the lists apply.
+of an exported transcript), never more; see tasks/privacy/detect.py for the detectors per
+language, tasks/privacy/cache.py for the detections kept by text hash. Per respondent each name
+found is numbered in the order the texts are given (callers pass them in segment order),
+continuing after the numbers the study's own lists use: `[PERSOON-n]`, `[GEMEENTE-n]` (places),
+`[ORGANISATIE-n]`, `[NAAM-n]` (a capitalised name of unknown kind). Then every form of every
+known name (listed, detected, or added by the researcher to the key file) is replaced: its parts,
+possessives, inflections, a town's adjective and inhabitants (tasks/privacy/variants.py).
 
-deduce is imported and loaded only when a text is actually scanned (a Dutch study with
-`privacy.detect_names`, and a respondent who asked for anonymity is quoted or exported), once per
-process. Its lookup structures (a 77 MB pickle, built on first use in its package folder, 1–2
-minutes) load in 2–6 s with the garbage collector paused, instead of 16–30 s.
+Each respondent's names are kept for the process and seeded from the key file, so a name keeps
+its placeholder across that respondent's quotes, the report, exports and later runs. With
+`privacy.detect_names: false` nothing is detected; the forms of the listed names and of the key
+file's names are still replaced.
 """
 
 from __future__ import annotations
 
-import gc
-import logging
 import re
-import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from tasks.core.layout import KEY_FILE
 from tasks.core.study import Study
-from tasks.privacy.key import PLACEHOLDER, key_book
+from tasks.privacy import detect as detectors
+from tasks.privacy.cache import detection_cache
+from tasks.privacy.key import key_book
+from tasks.privacy.variants import PLACEHOLDER, Lexicon, distinctive
 
-__all__ = ["KEY_FILE", "detect", "enabled", "list_counters", "replace_names", "version"]
+__all__ = ["KEY_FILE", "enabled", "list_counters", "replace_names", "version"]
 
-log = logging.getLogger("interview_study")
-TAGS = {
-    "persoon": "PERSOON",
-    "patient": "PERSOON",
-    "locatie": "GEMEENTE",
-    "instelling": "ORGANISATIE",
-    "zorginstelling": "ORGANISATIE",
-    "ziekenhuis": "ORGANISATIE",
-    "emailadres": "E-MAIL",
-    "telefoonnummer": "TELEFOON",
-    "url": "URL",
-    "bsn": "BSN",
-}
 TOKEN = PLACEHOLDER
-_model_lock = threading.Lock()
-_model: dict[str, Any] = {}  # "deduce": the loaded model, or None when it could not be loaded
+POSSESSIVE = re.compile(r"['’]s?$")
+KEEP = "keep"
+Said = tuple[str, str, str]  # as said, placeholder, found_by
 
 
 @dataclass
 class Names:
-    """One respondent's detected names: original -> placeholder, the counters, the texts scanned."""
+    """One respondent's names: original -> placeholder, who found each placeholder, the counters,
+    every form of the known names, and the texts scanned."""
 
     mapping: dict[str, str]
     counters: dict[str, int]
+    lexicon: Lexicon = field(default_factory=Lexicon)
+    sources: dict[str, str] = field(default_factory=dict)
     scanned: set[str] = field(default_factory=set)
+    phrases: tuple[int, re.Pattern[str] | None] = (0, None)
 
 
-def _deduce() -> Any | None:
-    """The deduce model, loaded on first use and kept for the process (None without deduce)."""
-    with _model_lock:
-        if "deduce" not in _model:
-            _model["deduce"] = _load()
-        return _model["deduce"]
-
-
-def _load() -> Any | None:
-    try:
-        from deduce import Deduce
-    except Exception as error:  # noqa: BLE001 - without deduce the study's lists still apply
-        log.warning("deduce is not available (%s); pseudonymising with the study's lists only", type(error).__name__)
-        return None
-    started = time.perf_counter()
-    # deduce unpickles millions of small objects: with the collector running, its passes walk all
-    # of them again and again (16-30 s); paused, loading takes a few seconds. Frozen afterwards,
-    # later collections skip them (they live as long as the process anyway).
-    was_enabled = gc.isenabled()
-    gc.collect()
-    gc.disable()
-    try:
-        model = Deduce()
-    except Exception as error:  # noqa: BLE001
-        log.warning("deduce could not be loaded (%s); pseudonymising with the study's lists only", type(error).__name__)
-        return None
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
-    log.info("deduce loaded in %.1f s", time.perf_counter() - started)
-    return model
-
-
-def version() -> str:
+def version(study: Study) -> str:
     """What detection depends on, for stage fingerprints."""
-    try:
-        from importlib.metadata import version as installed
-
-        return f"deduce {installed('deduce')}"
-    except Exception:  # noqa: BLE001
-        return "lists only"
+    return detectors.version(study.language) if enabled(study) else "lists only"
 
 
 def enabled(study: Study) -> bool:
-    return study.config.privacy.detect_names and study.language == "nl"
+    return study.config.privacy.detect_names
 
 
-def detect(text: str) -> list[tuple[str, str]]:
-    """(tag, original) of each entity deduce finds in `text`, in order of position."""
-    if not text.strip():
-        return []
-    model = _deduce()
-    if model is None:
-        return []
-    found = sorted(model.deidentify(text).annotations, key=lambda a: a.start_char)
-    return [(TAGS[a.tag], a.text) for a in found if a.tag in TAGS]
+def replace_names(
+    study: Study, rid: str, texts: Sequence[str], start: dict[str, int], known: list[tuple[str, str]]
+) -> tuple[list[str], list[list[Said]]]:
+    """`texts` (list values already replaced) with every detected and every known name replaced
+    consistently, and per text what was replaced (as said, placeholder, found_by).
 
-
-def replace_names(study: Study, rid: str, texts: Sequence[str], start: dict[str, int]) -> list[str]:
-    """`texts` (list values already replaced) with every detected name replaced consistently.
-
-    `start`: the highest list placeholder per tag, so that detected names are numbered after them.
+    `start`: the highest list placeholder per tag, so that detected names are numbered after them;
+    `known`: (listed value, its placeholder for this respondent), whose other forms are replaced too.
     """
-    if not enabled(study):
-        return list(texts)
-    names = _names(study, rid, start)
-    found: list[tuple[str, str, str]] = []
-    for text in texts:
-        if text in names.scanned:
-            continue
-        names.scanned.add(text)
-        for tag, original in detect(text):
-            known = _assign(names, tag, original)
-            if known is not None:
-                found.append((names.mapping[known], known, "deduce"))
-    key_book(study).record(rid, found)
-    if not names.mapping:
-        return list(texts)
-    originals = sorted(names.mapping, key=len, reverse=True)
-    pattern = re.compile("|".join(rf"(?<!\w){re.escape(o)}(?!\w)" for o in originals), re.IGNORECASE)
-    lowered = {o.lower(): token for o, token in names.mapping.items()}
-    return [pattern.sub(lambda m: lowered[m.group(0).lower()], text) for text in texts]
+    names = study.cache.memo(_seeded, None, lambda: _seeded(study, rid, start, known), slot=rid)
+    if enabled(study):
+        found: list[tuple[str, str, str]] = []
+        for text in texts:
+            if text in names.scanned:
+                continue
+            names.scanned.add(text)
+            for span in _spans(study, text):
+                row = _assign(names, span.tag, text[span.start : span.end], span.source)
+                if row is not None:
+                    found.append(row)
+        key_book(study).record(rid, found)
+    done = [_apply(names, text) for text in texts]
+    return [text for text, _ in done], [said for _, said in done]
 
 
 def list_counters(tokens: list[str]) -> dict[str, int]:
@@ -155,31 +93,95 @@ def list_counters(tokens: list[str]) -> dict[str, int]:
     return counters
 
 
-def _names(study: Study, rid: str, start: dict[str, int]) -> Names:
-    """The respondent's names, seeded from the key file (placeholders handed out before keep their
-    meaning unless the lists now use that number)."""
-    return study.cache.memo(_names, None, lambda: _seeded(study, rid, start), slot=rid)
+def _spans(study: Study, text: str) -> list[detectors.Span]:
+    """The detections in `text`, from the cache when this text was scanned before by this detector."""
+    language = study.language
+    cache = detection_cache(study)
+    tag = detectors.version(language)
+    held = cache.get(tag, text)
+    if held is None:
+        held = detectors.detect(language, text)
+        cache.put(tag, text, held)
+    return held
 
 
-def _seeded(study: Study, rid: str, start: dict[str, int]) -> Names:
+def _seeded(study: Study, rid: str, start: dict[str, int], known: list[tuple[str, str]]) -> Names:
+    """The respondent's names: the researcher's key rows first, then the listed values, then what
+    was detected in earlier runs (unless the lists now use that number)."""
     names = Names({}, dict(start))
-    for placeholder, original, source in key_book(study).previous(rid):
+    book = key_book(study)
+    rows = [*book.previous("*"), *book.previous(rid)]
+    for placeholder, original, source in rows:
+        if source == "researcher" and placeholder.lower() == KEEP:
+            names.lexicon.keep.update(w.lower() for w in distinctive(original))
+    for placeholder, original, source in rows:
+        if source == "researcher" and placeholder.lower() != KEEP:
+            _remember(names, original, placeholder, source)
+    for original, placeholder in known:
+        names.lexicon.add(original, placeholder)
+        names.sources.setdefault(placeholder, "list")
+    for placeholder, original, source in rows:
         match = TOKEN.fullmatch(placeholder)
-        if source != "deduce" or match is None or int(match["n"]) <= start.get(match["tag"], 0):
+        if source in ("list", "researcher") or match is None or int(match["n"]) <= start.get(match["tag"], 0):
             continue
-        if not any(o.lower() == original.lower() for o in names.mapping):
-            names.mapping[original] = placeholder
-            names.counters[match["tag"]] = max(names.counters.get(match["tag"], 0), int(match["n"]))
+        _remember(names, original, placeholder, source)
     return names
 
 
-def _assign(names: Names, tag: str, original: str) -> str | None:
-    """The name as the mapping holds it (numbered when new); None when it is a placeholder already."""
-    if TOKEN.fullmatch(original):
+def _remember(names: Names, original: str, placeholder: str, source: str) -> None:
+    if any(o.lower() == original.lower() for o in names.mapping):
+        return
+    names.mapping[original] = placeholder
+    names.sources.setdefault(placeholder, source)
+    names.lexicon.add(original, placeholder)
+    match = TOKEN.fullmatch(placeholder)
+    if match is not None:
+        names.counters[match["tag"]] = max(names.counters.get(match["tag"], 0), int(match["n"]))
+
+
+def _assign(names: Names, tag: str, original: str, source: str) -> tuple[str, str, str] | None:
+    """A key row (placeholder, original, found_by) for a name not known yet; None when it is known
+    (in any of its forms), a placeholder, or no name (generic words, or words the researcher keeps)."""
+    original = POSSESSIVE.sub("", original.strip())
+    words = distinctive(original)
+    if not words or TOKEN.fullmatch(original) or all(w.lower() in names.lexicon.keep for w in words):
         return None
-    known = next((o for o in names.mapping if o.lower() == original.lower()), None)
-    if known is not None:
-        return known
+    if any(o.lower() == original.lower() for o in names.mapping):
+        return None
+    hits = [names.lexicon.lookup(w) for w in words]
+    if hits[-1] is not None or (len(words) == 1 and hits[0] is not None):
+        known = hits[-1] or hits[0]
+        if known is None or all(hit is not None for hit in hits):
+            return None
+        _remember(names, original, known, source)  # "Anna Persoon" after "Persoon": Anna is that name too
+        return known, original, source
     names.counters[tag] = names.counters.get(tag, 0) + 1
-    names.mapping[original] = f"[{tag}-{names.counters[tag]}]"
-    return original
+    placeholder = f"[{tag}-{names.counters[tag]}]"
+    _remember(names, original, placeholder, source)
+    return placeholder, original, source
+
+
+def _apply(names: Names, text: str) -> tuple[str, list[Said]]:
+    """`text` with every known multi-word name (as found) and every form of a known name replaced."""
+    said: list[Said] = []
+    pattern = _phrases(names)
+    if pattern is not None:
+
+        def phrase(match: re.Match[str]) -> str:
+            placeholder = next(p for o, p in names.mapping.items() if o.lower() == match.group(0).lower())
+            said.append((match.group(0), placeholder, names.sources.get(placeholder, "list")))
+            return placeholder
+
+        text = pattern.sub(phrase, text)
+    text, replaced = names.lexicon.replace(text)
+    said += [(as_said, p, names.sources.get(p, "list")) for as_said, p in replaced]
+    return text, said
+
+
+def _phrases(names: Names) -> re.Pattern[str] | None:
+    """One pattern of the known names of more than one word, longest first (rebuilt when names grow)."""
+    if names.phrases[0] != len(names.mapping):
+        phrases = sorted((o for o in names.mapping if len(o.split()) > 1), key=len, reverse=True)
+        body = "|".join(r"\s+".join(re.escape(p) for p in o.split()) for o in phrases)
+        names.phrases = (len(names.mapping), re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE) if body else None)
+    return names.phrases[1]

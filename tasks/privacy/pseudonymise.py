@@ -22,7 +22,8 @@ from tasks.core.files import fingerprint
 from tasks.core.study import Study
 from tasks.core.tables import read_table
 from tasks.privacy.key import key_book
-from tasks.privacy.names import enabled, replace_names, version
+from tasks.privacy.names import replace_names, version
+from tasks.privacy.review import review
 
 PARTICLES = {"van", "de", "der", "den", "het", "ten", "ter", "te", "op", "in", "'t", "von", "le", "la"}
 ORG_PREFIXES = ("gemeente ", "municipality of ", "de gemeente ")
@@ -52,28 +53,44 @@ def pseudonymise(study: Study, respondent_id: str, text: str) -> str:
     return pseudonymise_texts(study, respondent_id, [text])[0]
 
 
-def pseudonymise_texts(study: Study, respondent_id: str, texts: Sequence[str]) -> list[str]:
+def pseudonymise_texts(
+    study: Study, respondent_id: str, texts: Sequence[str], segments: Sequence[str] | None = None
+) -> list[str]:
     """`texts` of one respondent with every listed personal value replaced by its placeholder for this
-    respondent, then the names, places and organisations the lists miss (deduce, only on these
-    texts; see tasks/pseudonymise_names.py), numbered consistently across the texts and calls.
+    respondent, then the names, places and organisations the lists miss (tasks/privacy/names.py,
+    only on these texts) and every form of every known name, numbered consistently across the
+    texts and calls.
 
-    The respondent's own values and every listed value actually replaced are recorded for the key
-    file; call `tasks.privacy.key.save_key(study)` once when the run is done.
+    The respondent's own values and every name actually replaced are recorded for the key file
+    (`tasks.privacy.key.save_key(study)` once when the run is done) and, with `segments` (the
+    texts' segment ids), for the review list (`tasks.privacy.review.save_review`).
     """
     personal = _personal(study)
     found: set[int] = set(personal.owned.get(respondent_id, ()))
-    stripped = [_strip(study, respondent_id, text, found) for text in texts]
+    said: list[list[tuple[str, str, str]]] = [[] for _ in texts]
+    stripped = [_strip(study, respondent_id, text, found, said[n]) for n, text in enumerate(texts)]
     rows = [(_token(personal, respondent_id, i), personal.values[i].text, "list") for i in sorted(found)]
     key_book(study).record(respondent_id, rows)
-    return replace_names(study, respondent_id, stripped, dict(personal.totals))
+    known = [
+        (value.text, _token(personal, respondent_id, i))
+        for i, value in enumerate(personal.values)
+        if value.tag in ("PERSOON", "ORGANISATIE")
+    ]
+    published, detected = replace_names(study, respondent_id, stripped, dict(personal.totals), known)
+    if segments is not None:
+        review(study).add(
+            [(respondent_id, segment, *row) for segment, first, then in zip(segments, said, detected) for row in (*first, *then)],
+            len(texts),
+        )
+    return published
 
 
 def strip_personal(study: Study, respondent_id: str, text: str) -> str:
     """`text` with the personal values of recruitment.csv replaced (own values numbered first)."""
-    return _strip(study, respondent_id, text, set())
+    return _strip(study, respondent_id, text, set(), [])
 
 
-def _strip(study: Study, respondent_id: str, text: str, found: set[int]) -> str:
+def _strip(study: Study, respondent_id: str, text: str, found: set[int], said: list[tuple[str, str, str]]) -> str:
     personal = _personal(study)
     if not personal.index or not text:
         return text
@@ -87,7 +104,9 @@ def _strip(study: Study, respondent_id: str, text: str, found: set[int]) -> str:
     def replace(match: re.Match[str]) -> str:
         position = personal.index[_norm(match.group(0))]
         found.add(position)
-        return _token(personal, respondent_id, position)
+        token = _token(personal, respondent_id, position)
+        said.append((match.group(0), token, "list"))
+        return token
 
     return _pattern(tuple(candidates)).sub(replace, text)
 
@@ -99,10 +118,14 @@ def _pattern(variants: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def key(study: Study, respondent_id: str) -> str:
-    """A hash of everything pseudonymisation depends on (for stage fingerprints; no values)."""
+    """A hash of everything pseudonymisation depends on (for stage fingerprints; no values): the
+    lists, the detectors, and the rows the researcher added to the key file (not the rows a run
+    writes there, so that a second run finds nothing changed)."""
     def compute() -> str:
-        detection = version() if enabled(study) else "lists only"
-        return fingerprint([[v.owner, v.tag, v.text] for v in _personal(study).values] + [detection])
+        researcher = sorted(
+            [rid, *row] for rid, rows in key_book(study).rows.items() for row in rows if row[2] == "researcher"
+        )
+        return fingerprint([[v.owner, v.tag, v.text] for v in _personal(study).values] + [version(study), researcher])
 
     return study.cache.memo(key, None, compute)
 

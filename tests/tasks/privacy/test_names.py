@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 import tasks.privacy.key as key_module
-import tasks.privacy.names as names_module
+import tasks.privacy.detect as detect_module
 from tasks.core.study import Study
 from tasks.privacy.pseudonymise import pseudonymise, pseudonymise_texts
 from tasks.privacy.key import save_key
@@ -61,7 +61,7 @@ class FakeDeduce:
     def deidentify(self, text: str) -> SimpleNamespace:
         self.scanned.append(text)
         found = [
-            SimpleNamespace(tag=tag, text=word, start_char=m.start())
+            SimpleNamespace(tag=tag, text=word, start_char=m.start(), end_char=m.end())
             for word, tag in self.KNOWN.items()
             for m in re.finditer(rf"\b{word}\b", text)
         ]
@@ -78,8 +78,8 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
         seen["loads"] = int(seen["loads"]) + 1  # type: ignore[call-overload]
         return model
 
-    monkeypatch.setattr(names_module, "_model", {})
-    monkeypatch.setattr(names_module, "_load", load)
+    monkeypatch.setattr(detect_module, "_models", {})
+    monkeypatch.setattr(detect_module, "_load_deduce", load)
     return seen
 
 
@@ -152,10 +152,10 @@ def test_earlier_rows_stay_unless_contradicted_and_withdrawal_removes_them(tmp_p
     assert key_lines(study) == [HEADER, "R01,[PERSOON-1],Jan Jansen,list"]
 
 
-def test_deduce_is_not_loaded_for_english_studies_or_when_switched_off(tmp_path: Path, fake: dict) -> None:
+def test_english_studies_use_spacy_not_deduce_and_switched_off_detects_nothing(tmp_path: Path, fake: dict) -> None:
     english = dutch_study(tmp_path / "en", detect=True, language="en")
     off = dutch_study(tmp_path / "off", detect=False)
-    assert pseudonymise(english, "R02", LINES[1][1]) == LINES[1][1]
+    assert pseudonymise(english, "R02", LINES[1][1]) == "Ik werk veel samen met [PERSOON-5] uit [GEMEENTE-1]."
     assert pseudonymise(off, "R02", LINES[1][1]) == LINES[1][1]
     assert fake["loads"] == 0
 
