@@ -1,21 +1,24 @@
 """From a recording to segments whose ids do not move.
 
 The recording is split at pauses of at least `min_silence_ms` by the Silero voice-activity
-detector that ships with faster-whisper (an ONNX model run on the CPU, deterministic), and each
-speech chunk is transcribed on its own. Segment boundaries and therefore segment ids depend only on
-the audio and the pause setting, not on the engine, the model or the decoding settings, and the
-same recording gives the same ids on any machine.
+detector that ships with faster-whisper (an ONNX model run on the CPU, deterministic). Each speech
+chunk becomes one segment: its boundaries and therefore its id depend only on the audio and the
+pause setting, not on the engine, the model, the device or the decoding settings, and the same
+recording gives the same ids on any machine. The chunks are decoded together in packed windows
+(packing.py); each chunk's text is the words whose timestamps fall in it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tasks.core.ids import segment_id
 from tasks.core.transcripts import Segment
 from tasks.transcription.audio import SAMPLE_RATE, Samples
-from tasks.transcription.engines import Options, Piece, Transcriber
+from tasks.transcription.engines import Options, Transcriber, Word
+from tasks.transcription.integrity import flags_of, joined
+from tasks.transcription.packing import Chunk, assign, pack
 
 MAX_CHUNK_S = 30.0  # one Whisper window: a longer turn is split at its last short pause
 SPEECH_PAD_MS = 200  # context kept around each chunk, so first and last words are not clipped
@@ -25,11 +28,13 @@ Progress = Callable[[float], None]
 
 
 @dataclass(frozen=True)
-class Chunk:
-    """A stretch of speech, in samples."""
+class Utterance:
+    """One segment's times (seconds in the recording), text and integrity flags."""
 
-    start: int
-    end: int
+    start: float
+    end: float
+    text: str
+    flags: tuple[str, ...] = ()
 
 
 def speech_chunks(samples: Samples, min_silence_ms: int) -> list[Chunk]:
@@ -46,33 +51,55 @@ def speech_chunks(samples: Samples, min_silence_ms: int) -> list[Chunk]:
 
 
 def transcribe_chunks(
-    engine: Transcriber, samples: Samples, chunks: list[Chunk], options: Options, progress: Progress
-) -> list[Piece]:
-    """One piece of text per speech chunk.
+    engine: Transcriber,
+    samples: Samples,
+    chunks: Sequence[Chunk],
+    options: Options,
+    progress: Progress,
+    pause_s: float | None = None,
+) -> list[Utterance]:
+    """One utterance per speech chunk, decoded in packed windows.
 
     A chunk where the engine heard no words is kept with empty text: dropping it would renumber
     every later segment, and segment ids must depend on the recording alone (codings cite them).
     """
-    pieces = []
-    for chunk in chunks:
-        found = engine.transcribe(samples[chunk.start : chunk.end], options)
-        text = " ".join(piece.text for piece in found if piece.text)
-        pieces.append(Piece(chunk.start / SAMPLE_RATE, chunk.end / SAMPLE_RATE, text))
-        progress(chunk.end / SAMPLE_RATE)
-    return pieces
+    windows = pack(chunks)
+
+    def done(count: int) -> None:
+        progress(chunks[windows[count - 1].chunks[-1]].end / SAMPLE_RATE)
+
+    found = engine.transcribe_windows([window.samples(samples, chunks) for window in windows], options, done)
+    return [_utterance(chunk, words, pause_s) for chunk, words in zip(chunks, assign(windows, found, chunks), strict=True)]
 
 
-def transcribe_whole(engine: Transcriber, samples: Samples, options: Options, progress: Progress) -> list[Piece]:
+def _utterance(chunk: Chunk, words: list[Word], pause_s: float | None) -> Utterance:
+    text = joined(words, pause_s)
+    return Utterance(chunk.start / SAMPLE_RATE, chunk.end / SAMPLE_RATE, text, flags_of(text, words))
+
+
+def transcribe_whole(engine: Transcriber, samples: Samples, options: Options, progress: Progress) -> list[Utterance]:
     """Without VAD: the engine's own segmentation of the whole recording."""
     pieces = [piece for piece in engine.transcribe(samples, options) if piece.text]
     progress(len(samples) / SAMPLE_RATE)
-    return pieces
+    return [Utterance(p.start, p.end, p.text, flags_of(p.text, (), p.no_speech)) for p in pieces]
 
 
-def to_segments(respondent_id: str, pieces: list[Piece]) -> tuple[Segment, ...]:
+def to_segments(respondent_id: str, utterances: Sequence[Utterance]) -> tuple[Segment, ...]:
     """Numbered from 0001 in time order; times in seconds, to the hundredth."""
-    ordered = sorted(pieces, key=lambda piece: (piece.start, piece.end))
     return tuple(
-        Segment(segment_id(respondent_id, number), round(piece.start, 2), round(piece.end, 2), "unknown", piece.text)
-        for number, piece in enumerate(ordered, start=1)
+        Segment(segment_id(respondent_id, number), round(u.start, 2), round(u.end, 2), "unknown", u.text)
+        for number, u in enumerate(_ordered(utterances), start=1)
     )
+
+
+def flags_by_id(respondent_id: str, utterances: Sequence[Utterance]) -> dict[str, list[str]]:
+    """The flagged segments only: segment id -> flags (the transcript's `flags`)."""
+    return {
+        segment_id(respondent_id, number): list(u.flags)
+        for number, u in enumerate(_ordered(utterances), start=1)
+        if u.flags
+    }
+
+
+def _ordered(utterances: Sequence[Utterance]) -> list[Utterance]:
+    return sorted(utterances, key=lambda u: (u.start, u.end))

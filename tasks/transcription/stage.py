@@ -20,7 +20,7 @@ from tasks.core.study import Study
 from tasks.core.transcripts import Transcript, load_transcript
 
 log = logging.getLogger("interview_study")
-VERSION = "1"
+VERSION = "2"  # 2: packed, batched decoding; integrity flags
 IDENTITY = ("audio_sha256", "language", "settings")
 REMOVED = "recording removed from audio/"
 

@@ -7,14 +7,24 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from tasks.core.config import TranscriptionSection
 from tasks.core.errors import InputError
 from tasks.core.study import Study
 from tasks.core.transcripts import Transcript
 from tasks.transcription.audio import SAMPLE_RATE, load
-from tasks.transcription.engines import TRANSCRIBING, Options, load_engine
-from tasks.transcription.progress import audio_progress
+from tasks.transcription.engines import (
+    TRANSCRIBING,
+    Options,
+    Transcriber,
+    batch_size_for,
+    compute_type_for,
+    device_for,
+    is_loaded,
+    load_engine,
+)
+from tasks.transcription.progress import audio_progress, phase
 from tasks.transcription.render import write_outputs
-from tasks.transcription.segments import speech_chunks, to_segments, transcribe_chunks, transcribe_whole
+from tasks.transcription.segments import flags_by_id, speech_chunks, to_segments, transcribe_chunks, transcribe_whole
 
 log = logging.getLogger("interview_study")
 
@@ -25,19 +35,25 @@ def transcribe(study: Study, respondent_id: str, path: Path, current: dict[str, 
     label = f"audio/{path.name}"
     settings = study.config.transcription
     audio = load(path, label)  # a bad recording fails before the model is even loaded
-    engine = load_engine(settings, study.root)
-    options = Options(study.language, settings.beam_size, tuple(settings.temperatures), settings.initial_prompt)
-    with TRANSCRIBING, audio_progress(respondent_id, audio.duration) as advance:
+    engine = _engine(settings, study.root)
+    device = device_for(settings)
+    options = Options(
+        study.language, settings.beam_size, tuple(settings.temperatures), settings.initial_prompt, batch_size_for(device)
+    )
+    with TRANSCRIBING:
         if settings.vad:
-            chunks = speech_chunks(audio.samples, settings.min_silence_ms)
+            with phase(f"finding speech in {respondent_id} ({audio.duration / 60:.1f} min)"):
+                chunks = speech_chunks(audio.samples, settings.min_silence_ms)
             if not chunks:
                 raise InputError(_silent(label, audio.duration))
-            pieces = transcribe_chunks(engine, audio.samples, chunks, options, advance)
+            with audio_progress(respondent_id, audio.duration) as advance:
+                utterances = transcribe_chunks(engine, audio.samples, chunks, options, advance, settings.mark_pauses_s)
             first = chunks[0].start
         else:
-            pieces = transcribe_whole(engine, audio.samples, options, advance)
+            with audio_progress(respondent_id, audio.duration) as advance:
+                utterances = transcribe_whole(engine, audio.samples, options, advance)
             first = 0
-        if not pieces:
+        if not utterances:
             raise InputError(_silent(label, audio.duration))
         probability = engine.language_probability(audio.samples[first : first + 30 * SAMPLE_RATE], study.language)
     meta = {
@@ -48,11 +64,23 @@ def transcribe(study: Study, respondent_id: str, path: Path, current: dict[str, 
         "duration": round(audio.duration, 2),
         "language": study.language,
         "language_probability": round(probability, 3),
+        "flags": flags_by_id(respondent_id, utterances),
     }
-    transcript = Transcript(respondent_id, to_segments(respondent_id, pieces), meta)
-    outputs = write_outputs(study.catalog.draft(transcript.respondent_id).parent, transcript)
+    transcript = Transcript(respondent_id, to_segments(respondent_id, utterances), meta)
+    with phase(f"writing the draft of {respondent_id}"):
+        outputs = write_outputs(study.catalog.draft(transcript.respondent_id).parent, transcript)
     log.info("transcribed %s: %d segments, %.0f s of audio", respondent_id, len(transcript.segments), audio.duration)
     return transcript, outputs
+
+
+def _engine(settings: TranscriptionSection, root: Path) -> Transcriber:
+    """The engine, with a status line the first time it is loaded in this process."""
+    if is_loaded(settings, root):
+        return load_engine(settings, root)
+    device = device_for(settings)
+    what = f"{settings.engine} {settings.model}, {compute_type_for(settings, device)} on {device}"
+    with phase(f"loading the Whisper model ({what})"):
+        return load_engine(settings, root)
 
 
 def _silent(label: str, duration: float) -> str:

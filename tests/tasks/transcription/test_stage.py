@@ -40,7 +40,7 @@ def make_study(
     yaml = f"study:\n  title: Test\n  language: nl\ntranscription:\n  language: {language}\n{settings}"
     (root / "config" / "study.yaml").write_text(yaml, encoding="utf-8")
     ids = sorted({name.split(".")[0] for name in recordings} | set(consent or {}))
-    rows = "".join(f"{rid},linkedin,2024-01-10,yes,2024-02-01,online,small,advisor\n" for rid in ids)
+    rows = "".join(f"{rid},network,2024-01-10,yes,2024-02-01,online,small,advisor\n" for rid in ids)
     (root / "recruitment.csv").write_text(RECRUITMENT + rows, encoding="utf-8")
     given = consent if consent is not None else {rid: "2024-02-01,yes,yes,yes,no," for rid in ids}
     (root / "consent.csv").write_text(CONSENT + "".join(f"{r},{v}\n" for r, v in given.items()), encoding="utf-8")
@@ -200,7 +200,8 @@ def test_faster_whisper_transcribes_english_into_the_four_outputs(
     assert {s["speaker"] for s in data["segments"]} == {"unknown"}
     assert all(word in text_of(study) for word in ENGLISH)
     assert list(data) == ["respondent_id", "engine", "model", "settings", "audio_sha256", "duration",
-                          "language", "language_probability", "segments"]
+                          "language", "language_probability", "flags", "segments"]
+    assert data["flags"] == {"R01-0001": ["low_confidence"]}  # int8 hears "nine o'clock" as "either clock" (p 0.26)
     assert (data["engine"], data["model"], data["language"], data["duration"]) == ("faster-whisper", "base", "en", 10.81)
     assert data["language_probability"] > 0.5
     assert manifest.counts == {"segments": 3, "duration_s": 11}
