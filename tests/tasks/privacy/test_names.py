@@ -221,3 +221,38 @@ def test_deduce_finds_what_the_lists_miss(tmp_path: Path) -> None:
     assert key_lines(study) == [
         HEADER, "R02,[GEMEENTE-1],Enschede,deduce", "R02,[PERSOON-5],Henk,deduce", *R02_OWN,
     ]
+
+
+def test_the_review_list_names_every_replacement_by_segment(tmp_path: Path, fake: dict) -> None:
+    study = dutch_study(tmp_path / "study", detect=True)
+    rights = Permissions(quotes=frozenset({"R02"}), anonymize=frozenset({"R02"}))
+    shown(study, quotes([("R02", "R02-0002", LINES[1][1]), ("R02", "R02-0003", LINES[2][1])]), {"R02": 2}, rights)
+    assert study.catalog.pseudonymisation_review.read_text(encoding="utf-8").splitlines() == [
+        "respondent_id,segment_id,candidate,replacement,found_by",
+        "R02,R02-0002,Enschede,[GEMEENTE-1],deduce",
+        "R02,R02-0002,Henk,[PERSOON-5],deduce",
+        "R02,R02-0003,Henk,[PERSOON-5],deduce",
+        "R02,R02-0003,Piet Pieters,[PERSOON-1],list",
+    ]
+
+
+def test_a_text_scanned_once_is_not_scanned_again_in_a_later_run(tmp_path: Path, fake: dict) -> None:
+    study = dutch_study(tmp_path / "study", detect=True)
+    first = pseudonymise_texts(study, "R02", [LINES[1][1]])
+    save_key(study)
+    cache = study.catalog.pseudonymisation_cache.read_text(encoding="utf-8")
+    assert "Henk" not in cache and "Enschede" not in cache  # offsets and tags only
+    names_loaded = fake["loads"]
+
+    later = Study.at(study.root)  # a later `aggregate`: a new process, the same quotes
+    fake["model"].scanned.clear()
+    assert pseudonymise_texts(later, "R02", [LINES[1][1]]) == first
+    assert fake["model"].scanned == [] and fake["loads"] == names_loaded
+
+
+def test_the_researcher_adds_names_and_keeps_words_in_the_key_file(tmp_path: Path, fake: dict) -> None:
+    study = dutch_study(tmp_path / "study", detect=True)
+    (study.root / KEY_FILE).write_text(
+        f"{HEADER}\nR02,[GEMEENTE-7],Verzinhoven,researcher\n*,keep,Marie,researcher\n", encoding="utf-8"
+    )
+    assert pseudonymise_texts(study, "R02", ["De Verzinhovense aanpak van Marie."]) == ["De [GEMEENTE-7] aanpak van Marie."]
