@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from tasks.analysis.frames import Coded, attach
-from tasks.core.config import InterviewGuide
+from tasks.core.config import InterviewGuide, natural_key
 from tasks.core.files import atomic_path, write_office
 
 PHASES = ("before", "now")
@@ -69,14 +69,17 @@ def code_by_respondent(data: Coded) -> pd.DataFrame:
 
 
 def by_attribute(data: Coded, attributes: pd.DataFrame, orders: dict[str, list[str]]) -> pd.DataFrame:
-    """Per attribute value: n respondents with that value, and per code how many have the code."""
+    """Per attribute value: n respondents with that value, and per code how many have the code.
+    Values in `orders` come first, in that order; others (free text) after, numbers by value."""
     has = presence(data)
     has["code"] = has["code"].astype(str)
     parts = []
     for attribute in [c for c in attributes.columns if c != "respondent_id"]:
         values = attributes[["respondent_id", attribute]].rename(columns={attribute: "value"})
+        values = values[values["value"] != ""]  # an optional attribute left empty: in no row of it
         n = values["value"].value_counts()
-        order = [v for v in orders.get(attribute, []) if v in n.index] + sorted(v for v in n.index if v not in orders.get(attribute, []))
+        listed = orders.get(attribute, [])
+        order = [v for v in listed if v in n.index] + sorted((v for v in n.index if v not in listed), key=natural_key)
         counts = has.merge(values, on="respondent_id").groupby(["value", "code"]).size()
         grid = pd.MultiIndex.from_product([order, list(data.codes["code"])], names=["value", "code"])
         frame = counts.reindex(grid, fill_value=0).rename("respondents").reset_index()

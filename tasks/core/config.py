@@ -86,6 +86,14 @@ class Term(Model):
         return self.labels.get(language) or self.labels.get("en") or self.id
 
 
+def natural_key(value: str) -> tuple[int, float, str]:
+    """Sorts numbers by value before text (7 before 12 before 'large')."""
+    try:
+        return (0, float(value), value)
+    except ValueError:
+        return (1, 0.0, value)
+
+
 def _scalar(value: str | int) -> str:
     """YAML reads yes/no as booleans and 12 as a number; recruitment.csv holds them as text."""
     if isinstance(value, bool):
@@ -321,6 +329,11 @@ class StudyConfig(Model):
         """The ids a vocabulary allows, in declaration order; None for free text or an unknown name."""
         terms = self.terms(vocabulary)
         return None if terms is None else tuple(term.id for term in terms)
+
+    def ordered(self, vocabulary: str, values: list[str]) -> list[str]:
+        """`values` in the order the study declares them; values it does not list (free text) after, 7 before 12."""
+        declared = list(self.allowed_values(vocabulary) or ())
+        return [v for v in declared if v in values] + sorted({v for v in values if v not in declared}, key=natural_key)
 
     def label(self, vocabulary: str, value: str, language: str) -> str:
         """How `value` of `vocabulary` (an attribute, "channel" or "interview_mode") reads in `language`:

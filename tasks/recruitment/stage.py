@@ -112,12 +112,6 @@ def sampling_attributes(study: Study) -> list[str]:
     return [*config.attribute_names(), "interview_mode", *targeted]
 
 
-def ordered(study: Study, vocabulary: str, values: list[str]) -> list[str]:
-    """Values in the order the study declares them; values it does not list (free text) sorted after."""
-    declared = list(study.config.allowed_values(vocabulary) or ())
-    return [v for v in declared if v in values] + sorted(v for v in set(values) if v not in declared)
-
-
 def sampling_report(study: Study, frame: pd.DataFrame) -> pd.DataFrame:
     """Planned targets against achieved interviews, per attribute and value."""
     interviewed = frame[frame["interviewed"]]
@@ -126,7 +120,7 @@ def sampling_report(study: Study, frame: pd.DataFrame) -> pd.DataFrame:
     for attribute in sampling_attributes(study):
         planned = targets.get(attribute, {})
         achieved = interviewed[attribute][interviewed[attribute] != ""].value_counts()
-        values = list(planned) + ordered(study, attribute, [v for v in achieved.index if v not in planned])
+        values = list(planned) + study.config.ordered(attribute, [v for v in achieved.index if v not in planned])
         for value in values:
             plan = planned.get(value)
             got = int(achieved.get(value, 0))
@@ -156,7 +150,7 @@ def channel_report(study: Study, frame: pd.DataFrame) -> pd.DataFrame:
             "interviewed": grouped["interviewed"].sum().astype(int),
         }
     )
-    report = report.reindex(ordered(study, "channel", list(report.index))).rename_axis("channel").reset_index()
+    report = report.reindex(study.config.ordered("channel", list(report.index))).rename_axis("channel").reset_index()
     report["response_rate"] = (report["responded"] / report["contacted"]).round(3)
     return report
 
