@@ -8,8 +8,9 @@ dialogues of tests/example/ as approved transcripts and the coding plan as norma
 (what transcription, review and open coding would produce). In a fresh process each, it times:
 the three whole-study stages (`aggregate`'s work; quotes of R04 and R12 pseudonymised, deduce
 loaded for them), the same once more with nothing changed (skipped), and a REFI-QDA export
-(every segment of R04, R09 and R12 pseudonymised). It prints what deduce cost and how many texts
-it scanned.
+(every segment of R04, R09 and R12 pseudonymised). It prints what the detector (deduce or spaCy)
+cost and how many texts it scanned (texts in the detection cache are not scanned again).
+`--quality` prints recall and precision on the labelled sentences of tests/data/pseudonymisation/.
 """
 
 from __future__ import annotations
@@ -59,29 +60,35 @@ def generate(root: Path) -> None:
 
 def measure(root: Path, what: str) -> dict[str, Any]:
     """In this (fresh) process: `what` = stages | export; with deduce's load and scans counted."""
-    import tasks.privacy.names as names
+    import tasks.privacy.detect as detectors
     from tasks.core.catalog.recruitment import respondent_ids
     from tasks.core.study import Study
 
     spent = {"load_s": 0.0, "scan_s": 0.0, "scanned": 0}
-    load, detect = names._load, names.detect
+    loads = {name: getattr(detectors, name) for name in ("_load_deduce", "_load_spacy")}
+    detect = detectors.detect
 
-    def timed_load() -> Any:
+    def timed(load: Any) -> Any:
+        def run() -> Any:
+            start = time.perf_counter()
+            try:
+                return load()
+            finally:
+                spent["load_s"] += time.perf_counter() - start
+
+        return run
+
+    def timed_detect(language: str, text: str) -> list[Any]:
         start = time.perf_counter()
         try:
-            return load()
-        finally:
-            spent["load_s"] += time.perf_counter() - start
-
-    def timed_detect(text: str) -> list[tuple[str, str]]:
-        start = time.perf_counter()
-        try:
-            return detect(text)
+            return detect(language, text)
         finally:
             spent["scan_s"] += time.perf_counter() - start
             spent["scanned"] += 1
 
-    names._load, names.detect = timed_load, timed_detect  # type: ignore[assignment]
+    for name, load in loads.items():
+        setattr(detectors, name, timed(load))
+    detectors.detect = timed_detect  # type: ignore[assignment]
     study = Study.at(root)
     start = time.perf_counter()
     if what == "export":
@@ -99,14 +106,26 @@ def measure(root: Path, what: str) -> dict[str, Any]:
             manifest = execute_study(study, stage)
             assert manifest.status == "done", (stage, manifest.detail)
     total = time.perf_counter() - start
-    return {"what": what, "total_s": total, **spent, "deduce_loaded": "deduce" in sys.modules}
+    return {"what": what, "total_s": total, **spent, "deduce_loaded": "deduce" in sys.modules or "spacy" in sys.modules}
+
+
+def quality() -> str:
+    """The recall and precision table on the labelled sentences (the README's figures)."""
+    from tests.tasks.privacy.evaluation import evaluate, evaluation_study, load, table
+
+    root = Path(tempfile.mkdtemp(prefix="bench-pseudonymise-quality-"))
+    return table({language: evaluate(evaluation_study(root / language, language), load(language)) for language in ("nl", "en")})
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dir", type=Path, default=None, help="where to generate (default: a temporary folder)")
     parser.add_argument("--measure", nargs=2, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--quality", action="store_true", help="recall and precision on tests/data/pseudonymisation/ only")
     args = parser.parse_args()
+    if args.quality:
+        print(quality())
+        return
     if args.measure is not None:
         print(json.dumps(measure(Path(args.measure[0]), args.measure[1])))
         return
@@ -120,7 +139,7 @@ def main() -> None:
             [sys.executable, __file__, "--measure", str(root), what], check=True, capture_output=True, text=True
         )
         rows.append({"label": label, **json.loads(done.stdout.strip().splitlines()[-1])})
-    print("| run | total (s) | deduce loaded | deduce load (s) | texts scanned | scanning, without the load (s) |")
+    print("| run | total (s) | detector loaded | detector load (s) | texts scanned | scanning, without the load (s) |")
     print("| --- | ---: | :---: | ---: | ---: | ---: |")
     for r in rows:
         print(
