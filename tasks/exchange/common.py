@@ -9,8 +9,10 @@ from 0, end exclusive (a Python slice), as the REFI-QDA standard (section 10.2) 
 
 from __future__ import annotations
 
+import io
 import re
 import uuid
+import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -31,6 +33,7 @@ ORIGIN = "interview-study"
 # A fixed namespace for this tool; each study gets its own below it (from its title), so that
 # repeated exports of one study carry identical GUIDs and two studies never share one.
 TOOL_NAMESPACE = uuid.UUID("6f1c9d2e-4b7a-5e3f-9a41-2d8c7b5e0f13")
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 COLORS = ("#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#E377C2", "#7F7F7F")
 MARKER = re.compile(r"\[(?P<sid>[A-Za-z0-9][A-Za-z0-9_-]{0,31}-[0-9]{4})\](?: (?:interviewer|respondent):)? ?")
 
@@ -139,3 +142,15 @@ def schema_errors(root: etree._Element, name: str) -> list[str]:
 
 def serialise(root: etree._Element) -> bytes:
     return bytes(etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True))
+
+
+def zip_bytes(files: dict[str, bytes]) -> bytes:
+    """A deflated zip with fixed timestamps, entries in order: identical input, identical bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(files, key=lambda n: (n != "project.qde", n)):
+            info = zipfile.ZipInfo(name, ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, files[name])
+    return buffer.getvalue()

@@ -12,8 +12,6 @@ same bytes.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,13 +35,13 @@ from tasks.exchange.common import (
     render_source,
     schema_errors,
     serialise,
+    zip_bytes,
 )
 from tasks.exchange.provenance import Made, codebook_made, coding_times, overall, source_made, stamp
 from tasks.exchange.texts import export_texts
 from tasks.privacy.key import save_key
 
 P = f"{{{PROJECT_NS}}}"
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 @dataclass
@@ -150,18 +148,6 @@ def export_qdpx(study: Study, path: Path, rids: list[str] | None = None) -> Expo
     save_key(study)  # the placeholders the exported texts received, for the researcher to reverse
     summary.path = path
     return summary
-
-
-def zip_bytes(files: dict[str, bytes]) -> bytes:
-    """A deflated zip with fixed timestamps, entries in order: identical input, identical bytes."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in sorted(files, key=lambda n: (n != "project.qde", n)):
-            info = zipfile.ZipInfo(name, ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, files[name])
-    return buffer.getvalue()
 
 
 def _source(study: Study, rid: str) -> _Source:

@@ -17,9 +17,9 @@ from tasks.core.errors import InputError
 from tasks.core.manifest import Manifest, save_manifest
 from tasks.core.study import Study
 from tasks.exchange.cases import variable_type
-from tasks.exchange.common import PROJECT_NS, find_spans, load_approved, render_source
+from tasks.exchange.common import PROJECT_NS, find_spans, load_approved, render_source, zip_bytes
 from tasks.exchange.qdc_export import export_qdc
-from tasks.exchange.qdpx_export import build_project, export_qdpx, zip_bytes
+from tasks.exchange.qdpx_export import build_project, export_qdpx
 from tasks.exchange.qdpx_import import import_qdpx
 from tests.tasks.coded_study import CODINGS, write_coded_study
 from tests.tasks.exchange.client_checks import client_problems
@@ -423,6 +423,31 @@ def test_a_code_unknown_to_the_codebook_is_a_problem_and_nothing_is_written(stud
     ]
     assert report.lines(study)[0] == "atlas.qdpx: 1 problem(s), nothing written; fix them and import again"
     assert not study.catalog.codings("R01", ".csv").exists()
+    from flows import commands  # noqa: F401 - registers the commands
+    from flows.cli import app
+
+    result = CliRunner().invoke(app, ["import", "qdpx", str(tmp_path / "atlas.qdpx"), "--study", str(study.root)])
+    assert (result.exit_code, result.stderr.splitlines()) == (1, [f"error: {report.problems[0]}"])
+
+
+def test_codings_that_name_no_known_code_or_user_are_problems(study: Study, tmp_path: Path) -> None:
+    files, _ = build_project(study)
+    root = etree.fromstring(files["project.qde"])
+    codings = root.findall(".//p:TextSource[@name='R02']/p:PlainTextSelection/p:Coding", NS)
+    refs = [coding.find("p:CodeRef", NS) for coding in codings]
+    assert refs[0] is not None and refs[1] is not None
+    refs[0].set("targetGUID", "00000000-0000-0000-0000-00000000000c")
+    codings[1].remove(refs[1])
+    codings[2].set("creatingUser", "00000000-0000-0000-0000-00000000000a")
+    files["project.qde"] = etree.tostring(root)
+    (tmp_path / "study.qdpx").write_bytes(zip_bytes(files))
+    assert import_qdpx(study, tmp_path / "study.qdpx").problems == [
+        "study.qdpx: 1 coding(s) name no code; export the project again",
+        "study.qdpx: 1 coding(s) refer to code 00000000-0000-0000-0000-00000000000c, which is not in the "
+        "project's CodeBook; export the project again",
+        "study.qdpx: 1 coding(s) name user 00000000-0000-0000-0000-00000000000a, which is not among the "
+        "project's Users; export the project again",
+    ]
 
 
 SILOS = "8f281f65-9a53-5ed6-a3d3-e17e6b7c5e9e"  # the fixture's code silos: uuid5 from the study, stable
