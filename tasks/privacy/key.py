@@ -1,6 +1,8 @@
 """The pseudonymisation key: `pseudonymisation_key.csv` in the study folder (beside recruitment.csv,
 never in out/), one row per placeholder a respondent's published text received:
-`respondent_id, placeholder, original, found_by` (found_by: list | deduce).
+`respondent_id, placeholder, original, found_by` (found_by: list | deduce | spacy | capitals |
+researcher; the researcher's rows, `*` as respondent for everyone and `keep` as placeholder for a
+word that is no name, are read first and never dropped by a run).
 
 Replacements are collected in memory while a stage runs and the file is written once, atomically,
 by `save_key` at the end (not once per respondent or per quote). A respondent's rows hold their own
