@@ -7,6 +7,7 @@ size of a member, so a member that lies about its size cannot get past these che
 
 from __future__ import annotations
 
+import stat
 import zipfile
 from pathlib import Path
 
@@ -39,6 +40,19 @@ def check_archive(path: Path, label: str, kind: str) -> None:
                 f"{label}: its part {member.filename} would unpack to {_size(member.file_size)}; "
                 f"this is not a normal {kind}; save it again"
             )
+
+
+def check_regular_file(path: Path, label: str, what: str) -> None:
+    """Refuse a pipe, device, socket or folder given as an input, before opening it (reading a
+    named pipe would wait forever)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return  # the caller says what is missing
+    if stat.S_ISDIR(mode):
+        raise InputError(f"{label}: is a folder, not {what}; give the path of the file")
+    if not stat.S_ISREG(mode):
+        raise InputError(f"{label}: is not a regular file (a pipe, device or socket); save {what} as a file and use that")
 
 
 def _size(n: int) -> str:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tasks.core.archives import check_archive, check_regular_file
 from tasks.core.errors import InputError, where
 
 YES = {"yes", "y", "ja", "j", "true", "1", "x"}
@@ -55,6 +56,7 @@ def read_table(path: Path, label: str, required: tuple[str, ...], per_row: bool 
     A malformed row is an error for the whole file, or, with `per_row`, for that row alone
     (`Row.problem`), so that one bad line in a shared log stops only its own respondent.
     """
+    check_regular_file(path, label, "a table")
     if not path.is_file():
         raise InputError(f"{label}: file not found; create it with the columns {', '.join(required)}")
     if path.suffix.lower() == ".xlsx":
@@ -127,18 +129,20 @@ def _decode(data: bytes, label: str) -> str:
 
 
 def _read_xlsx(path: Path, label: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    from xml.etree.ElementTree import ParseError
     from zipfile import BadZipFile
 
     import openpyxl  # only needed for workbooks
     from openpyxl.utils.exceptions import InvalidFileException
 
+    check_archive(path, label, "Excel workbook")
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, KeyError, OSError):
+        sheet = workbook.worksheets[0]
+        cells = [[_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]  # parses here
+        workbook.close()
+    except (InvalidFileException, BadZipFile, KeyError, OSError, ParseError, ValueError, IndexError):
         raise InputError(f"{label}: not a readable .xlsx workbook; save it again from Excel") from None
-    sheet = workbook.worksheets[0]
-    cells = [[_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
     if not cells:
         raise InputError(f"{label}: the first sheet is empty; it needs at least the header row")
     return cells[0], [(index + 2, row) for index, row in enumerate(cells[1:])]

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from tasks.core.archives import check_archive, check_regular_file
 from tasks.core.errors import InputError
 from tasks.core.files import write_text
 from tasks.core.ids import is_respondent_id, segment_respondent
@@ -229,6 +230,8 @@ def _user(guid: str | None, project: Project, tally: _Tally, default: str) -> st
 
 
 def _open_zip(path: Path) -> zipfile.ZipFile:
+    check_regular_file(path, str(path), "the REFI-QDA project")
+    check_archive(path, path.name, "REFI-QDA project")
     try:
         return zipfile.ZipFile(path)
     except FileNotFoundError:

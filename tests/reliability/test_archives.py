@@ -79,3 +79,78 @@ def test_a_normal_document_passes(tmp_path: Path) -> None:
     document.add_paragraph("Dank voor het gesprek. " * 200)
     document.save(str(tmp_path / "ok.docx"))
     check_archive(tmp_path / "ok.docx", "review/returned/R03.docx", "Word document")
+
+
+def test_a_named_pipe_given_to_import_is_refused_at_once(tmp_path: Path) -> None:
+    import os
+
+    from tasks.core.scaffold import create_study
+    from tasks.core.study import Study
+    from tasks.exchange.qdpx_import import import_qdpx
+
+    create_study(tmp_path / "study")
+    fifo = tmp_path / "project.qdpx"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError) as caught:
+        import_qdpx(Study.at(tmp_path / "study"), fifo)
+    assert caught.value.message == (
+        f"{fifo}: is not a regular file (a pipe, device or socket); save the REFI-QDA project as a file and use that"
+    )
+
+
+def test_a_folder_given_as_a_table_is_named(tmp_path: Path) -> None:
+    from tasks.core.tables import read_table
+
+    (tmp_path / "consent.csv").mkdir()
+    with pytest.raises(InputError) as caught:
+        read_table(tmp_path / "consent.csv", "consent.csv", ("respondent_id",))
+    assert caught.value.message == "consent.csv: is a folder, not a table; give the path of the file"
+
+
+def xlsx(path: Path, sheet: bytes) -> Path:
+    """A workbook whose first sheet is `sheet` (openpyxl writes the rest)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["respondent_id", "channel"])
+    book.save(str(path))
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = sheet
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    return path
+
+
+def test_a_workbook_with_a_dtd_is_refused_cleanly(tmp_path: Path) -> None:
+    from tasks.core.tables import read_table
+
+    sheet = (  # an external entity: expat refuses to expand it (an uncaught ParseError before)
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>respondent_id</t></is></c></row>'
+        b'<row r="2"><c r="A2" t="inlineStr"><is><t>&secret;</t></is></c></row></sheetData></worksheet>'
+    )
+    with pytest.raises(InputError) as caught:
+        read_table(xlsx(tmp_path / "recruitment.xlsx", sheet), "recruitment.xlsx", ("respondent_id",))
+    assert caught.value.message == "recruitment.xlsx: not a readable .xlsx workbook; save it again from Excel"
+
+
+def test_a_workbook_that_unpacks_to_100_mb_is_refused_in_bounded_memory(tmp_path: Path) -> None:
+    path = bomb(tmp_path / "recruitment.xlsx", part="xl/worksheets/sheet1.xml")
+    code = (
+        "from pathlib import Path\n"
+        "from tasks.core.errors import InputError\n"
+        "from tasks.core.tables import read_table\n"
+        "try:\n"
+        f"    read_table(Path({str(path)!r}), 'recruitment.xlsx', ('respondent_id',))\n"
+        "except InputError as error:\n"
+        "    print(error.message)\n"
+    )
+    message, peak_mb = peak_child(code)
+    assert message == (
+        "recruitment.xlsx: its part xl/worksheets/sheet1.xml would unpack to 100 MB; "
+        "this is not a normal Excel workbook; save it again"
+    )
+    assert peak_mb < 500
