@@ -33,6 +33,7 @@ class Case:
     scope: str  # "respondent": R02 fails at `stage`; "row": a stray row is reported; "study": nothing runs
     stage: str
     names: str  # the file (or config key) the message must name
+    exact: str = ""  # when given, the whole message, word for word
 
 
 def set_cell(file: str, rid: str, column: str, value: str) -> Mutation:
@@ -123,6 +124,8 @@ CASES = [
     Case("recruitment role", set_cell(R, "R02", "role", "wethouder"), "respondent", "recruitment", R),
     Case("recruitment dates order", set_cell(R, "R02", "interview_date", "2021-01-01"), "respondent", "recruitment", R),
     Case("recruitment mode missing", set_cell(R, "R02", "interview_mode", ""), "respondent", "recruitment", R),
+    Case("recruitment date in the future", set_cell(R, "R02", "interview_date", "2099-02-03"), "respondent",
+         "recruitment", R, "recruitment.csv row 3, column interview_date: 2099-02-03 is in the future; check the date"),
     Case("recruitment extra values", replace(R, "R02,network,", "R02,network,extra,"), "respondent", "recruitment", R),
     # recruitment.csv: rows that belong to nobody
     Case("id path traversal", append(R, "../R04,network,2022-01-12,yes,,,large,allround,X,x,y"), "row", "", R),
@@ -130,6 +133,9 @@ CASES = [
     Case("id too long", append(R, "R" * 40 + ",network,2022-01-12,yes,,,large,allround,X,x,y"), "row", "", R),
     Case("id empty", append(R, ",network,2022-01-12,yes,,,large,allround,X,x,y"), "row", "", R),
     Case("id duplicate", append(R, "R01,network,2022-01-12,yes,,,large,allround,X,x,y"), "row", "", R),
+    Case("id differs only in case", append(R, "r02,network,2022-01-12,yes,,,large,allround,X,x,y"), "row", "", R,
+         "recruitment.csv row 5, column respondent_id: r02 differs from R02 (row 3) only in case; "
+         "ids must differ in more than case"),
     # recruitment.csv: the file as a whole
     Case("recruitment cp1252", write(R, "respondent_id,naam\nR01,Jos\xe9\n".encode("cp1252")), "study", "", R),
     Case("recruitment utf-16", write(R, "respondent_id\nR01\n".encode("utf-16")), "study", "", R),
@@ -139,7 +145,16 @@ CASES = [
     # consent.csv
     Case("consent yes/no", set_cell(C, "R02", "transcription", "wellicht"), "respondent", "consent", C),
     Case("consent date", set_cell(C, "R02", "consent_on", "gisteren"), "respondent", "consent", C),
-    Case("consent withdrawal date", set_cell(C, "R02", "withdrawn_on", "2000-01-01"), "respondent", "consent", C),
+    Case("consent withdrawal date", set_cell(C, "R02", "withdrawn_on", "2000-01-01"), "respondent", "consent", C,
+         "consent.csv row 3, column withdrawn_on: 2000-01-01 is before consent_on 2022-02-03; "
+         "a respondent withdraws after consenting: correct whichever date is wrong"),
+    Case("consent date in the future", set_cell(C, "R02", "consent_on", "01-05-2099"), "respondent", "consent", C,
+         "consent.csv row 3, column consent_on: 2099-05-01 is in the future; check the date"),
+    Case("withdrawal in the future", set_cell(C, "R02", "withdrawn_on", "2099-01-01"), "respondent", "consent", C,
+         "consent.csv row 3, column withdrawn_on: 2099-01-01 is in the future; check the date"),
+    Case("consent id differs only in case", append(C, "r02,2022-02-03,yes,yes,yes,no,"), "row", "", C,
+         "consent.csv row 5, column respondent_id: r02 differs from R02 (row 3) only in case; "
+         "ids must differ in more than case"),
     Case("consent duplicate", append(C, "R02,2022-02-03,yes,yes,yes,no,"), "respondent", "consent", C),
     Case("consent unknown respondent", append(C, "R77,2022-02-03,yes,yes,yes,no,"), "row", "", C),
     Case("consent bad id", append(C, "../../etc,2022-02-03,yes,yes,yes,no,"), "row", "", C),
@@ -148,6 +163,8 @@ CASES = [
     Case("audio text", unapproved(write("audio/R02.ogg", b"dit is geen geluid\n")), "respondent", "transcription", "audio/R02.ogg"),
     Case("audio truncated", unapproved(write("audio/R02.ogg", truncated_audio)), "respondent", "transcription", "audio/R02.ogg"),
     Case("audio two files", unapproved(write("audio/R02.wav", b"RIFF")), "respondent", "transcription", "audio/R02"),
+    Case("audio two files in two cases", unapproved(write("audio/R02.OGG", b"OggS")), "respondent", "transcription",
+         "audio/R02", "audio/R02.OGG, audio/R02.ogg: more than one recording for R02; keep one"),
     # reviews.csv and returned documents
     Case("review decision", set_cell(V, "R02", "decision", "misschien"), "respondent", "review", V),
     Case("review date", set_cell(V, "R02", "decided_on", "volgende week"), "respondent", "review", V),
@@ -159,6 +176,11 @@ CASES = [
     Case("review no table", both(WITH_CHANGES, write("review/returned/R02.docx", docx_without_table)),
          "respondent", "review", "review/returned/R02.docx"),
     Case("review unknown respondent", append(V, "R77,approved,2022-03-01,"), "row", "", V),
+    Case("review date in the future", set_cell(V, "R02", "decided_on", "2099-03-01"), "respondent", "review", V,
+         "reviews.csv row 3, column decided_on: 2099-03-01 is in the future; check the date"),
+    Case("review id differs only in case", append(V, "r02,approved,2022-03-01,"), "row", "", V,
+         "reviews.csv row 5, column respondent_id: r02 differs from R02 (row 3) only in case; "
+         "ids must differ in more than case"),
     # codings
     Case("coding unknown code", write("codings/R02.csv", b"segment_id,code,coder\nR02-0001,astrologie,ik\n"),
          "respondent", "open_coding", "codings/R02.csv"),
@@ -172,6 +194,13 @@ CASES = [
          "respondent", "open_coding", "codings/R02.csv"),
     Case("coding docx not docx", write("codings/R02.docx", b"%PDF-1.4\n"), "respondent", "open_coding",
          "codings/R02.docx"),
+    Case("coding file of no known kind", write("codings/R02.csv.bak", b"segment_id,code,coder\n"), "respondent",
+         "open_coding", "codings/R02.csv.bak",
+         "codings/R02.csv.bak: not a codings file; save the codings as codings/R02.csv, codings/R02.xlsx or "
+         "codings/R02.docx, or move this file out of codings/"),
+    Case("coding file name in two cases", write("codings/R02.CSV", b"segment_id,code,coder\nR02-0001,prevention,ik\n"),
+         "respondent", "open_coding", "codings/R02",
+         "codings/R02.CSV, codings/R02.csv: the same file name in two cases; keep one"),
     # configuration
     Case("yaml syntax", replace("config/study.yaml", "language: nl", "language: [nl"), "study", "",
          "config/study.yaml"),
@@ -183,6 +212,10 @@ CASES = [
          "to: astrologie"), "study", "", "config/codebook.yaml"),
     Case("codebook cycle", append("config/codebook.yaml",
          "  - {from: neighbourhood_oriented, to: privacy_law, type: leads_to}"), "study", "", "config/codebook.yaml"),
+    Case("coder alias of two coders", replace("config/study.yaml", "  accept_suggestions: false",
+         "  accept_suggestions: false\n  coder_aliases: {jdv: [J. de Vries], jan: [j. de vries]}"), "study", "",
+         "config/study.yaml", "config/study.yaml: coding.coder_aliases.jan.0: 'j. de vries' is already an alias of "
+         "'jdv'; give each alias one coder"),
     Case("guide unknown follow", replace("config/interview_guide.yaml", "follows: q1", "follows: q99"), "study", "",
          "config/interview_guide.yaml"),
 ]
@@ -200,9 +233,10 @@ def owned_by(*ids: str) -> Callable[[str], bool]:
     return lambda relative: any(part.split(".")[0] in ids for part in relative.split("/"))
 
 
-def one_line(message: str, names: str) -> None:
+def one_line(message: str, names: str, exact: str = "") -> None:
     assert "\n" not in message and "Traceback" not in message and "unexpected error" not in message, message
     assert names in message, message
+    assert not exact or message == exact, message
 
 
 def test_the_corpus_is_large_and_distinct() -> None:
@@ -222,7 +256,7 @@ def test_bad_input(reference: Path, tmp_path: Path, case: Case) -> None:
     if case.scope == "study":
         with pytest.raises(StudyError) as caught:
             run_plain(root)
-        one_line(caught.value.message, case.names)
+        one_line(caught.value.message, case.names, case.exact)
         assert digests(out, lambda relative: not relative.startswith(("logs/", ".state/hashes"))) == everything
         return
     run_plain(root)
@@ -234,10 +268,10 @@ def test_bad_input(reference: Path, tmp_path: Path, case: Case) -> None:
     if case.scope == "row":
         lines = problems(study)
         assert len(lines) == 1, lines
-        one_line(lines[0], case.names)
+        one_line(lines[0], case.names, case.exact)
         assert statuses[("R02", "aggregation")].status == "done"
         return
     failed = statuses[("R02", case.stage)]
     assert failed.status == "failed", failed
-    one_line(failed.detail, case.names)
+    one_line(failed.detail, case.names, case.exact)
     assert not [p for p in out.rglob("*.tmp-*")]
