@@ -3,14 +3,13 @@ handling that turns expected errors into one line and exit 1, unexpected ones in
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 
-from flows.session import err
+from flows.session import err, log_crash
 from tasks.core.errors import StudyError
 
 app = typer.Typer(
@@ -41,18 +40,13 @@ def fail_cleanly(function: Callable[..., T]) -> Callable[..., T]:
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except Exception as error:  # noqa: BLE001
-            log_file = _crash_log()
-            logging.getLogger("interview_study").exception("unexpected error")
+            study_dir = kwargs.get("study_dir")
+            log_file = log_crash(Path(study_dir) if study_dir is not None else None, function.__name__)
             err.print(
-                f"unexpected error ({type(error).__name__}); the traceback is in {log_file}",
+                f"unexpected error ({type(error).__name__}); the traceback is in {log_file}; please report it",
                 markup=False,
                 highlight=False,
             )
             raise typer.Exit(2) from None
 
     return wrapper
-
-
-def _crash_log() -> Path:
-    handlers = [h for h in logging.getLogger("interview_study").handlers if isinstance(h, logging.FileHandler)]
-    return Path(handlers[0].baseFilename) if handlers else Path("interview-study.log")

@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING, Any, cast
 from prefect import flow
 
 from flows.session import open_and_check
-from flows.study import aggregate_pipeline, study_pipeline
+from flows.study import Results, aggregate_pipeline, study_pipeline
 from tasks.core.errors import ConfigError, InputError
 from tasks.core.lock import study_lock
 
 if TYPE_CHECKING:
+    from prefect import State
     from prefect.client.schemas.schedules import CronSchedule
     from prefect.deployments.runner import RunnerDeployment
 
@@ -33,8 +34,9 @@ SERVER_HINT = (
 @flow(name="interview-study", flow_run_name="study-run", persist_result=False, validate_parameters=True)
 def scheduled_pipeline(
     study_dir: str, until: str = "aggregation", force: bool = False, wait: float = LOCK_WAIT
-) -> list[dict[str, Any]]:
-    """The study pipeline under the study's lock, as the schedule or the Prefect UI starts it."""
+) -> Results | State[Results]:
+    """The study pipeline under the study's lock, as the schedule or the Prefect UI starts it (Failed
+    when a respondent failed or input was rejected, so that Prefect's notifications fire)."""
     study = _open(study_dir)
     with study_lock(study, wait):
         return study_pipeline.fn(str(study.root), None, until, force)
@@ -46,7 +48,7 @@ def scheduled_pipeline(
     persist_result=False,
     validate_parameters=True,
 )
-def scheduled_aggregate(study_dir: str, force: bool = False, wait: float = LOCK_WAIT) -> list[dict[str, Any]]:
+def scheduled_aggregate(study_dir: str, force: bool = False, wait: float = LOCK_WAIT) -> Results | State[Results]:
     """Axial coding, selective coding and aggregation under the study's lock, started from Prefect."""
     study = _open(study_dir)
     with study_lock(study, wait):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
-from prefect import flow
+from prefect import State, flow
 from prefect.context import SettingsContext
 from prefect.futures import wait
+from prefect.states import Failed
 
 from flows.artifacts import publish_artifacts
 from flows.stages import (
@@ -21,9 +22,12 @@ from flows.stages import (
     stage_report,
     study_stage,
 )
+from tasks.check import run_verdict
 from tasks.core.catalog.recruitment import respondent_ids
 from tasks.core.files import sweep_temporaries
 from tasks.protocol import PROTOCOL
+
+Results = list[dict[str, Any]]
 
 
 @flow(name="interview-study", flow_run_name="study-run", persist_result=False, validate_parameters=True)
@@ -32,7 +36,7 @@ def study_pipeline(
     respondents: list[str] | None = None,
     until: str = "aggregation",
     force: bool = False,
-) -> list[dict[str, Any]]:
+) -> Results | State[Results]:
     """Move every respondent of the study through the stages; one respondent's failure stops no other."""
     study = open_study(study_dir, fresh=True)
     sweep_temporaries(study.catalog.out)  # what a killed run left half-written is never mistaken for output
@@ -49,19 +53,49 @@ def study_pipeline(
     results += _study_stages(study_dir, [s for s in stages if s in PROTOCOL.study_names], force)
     save_hashes(study_dir)
     publish_artifacts(study_dir, results)
-    return results
+    return finished(study_dir, results)
 
 
 @flow(name="interview-study-aggregate", flow_run_name="aggregate", persist_result=False)
-def aggregate_pipeline(study_dir: str, force: bool = False) -> list[dict[str, Any]]:
+def aggregate_pipeline(study_dir: str, force: bool = False) -> Results | State[Results]:
     """Rerun axial coding, selective coding and aggregation from the current codings only."""
     open_study(study_dir, fresh=True)
-    results = [r for r in refresh_open_coding(study_dir) if r["ran"]]  # recoded respondents only
+    refreshed = refresh_open_coding(study_dir)
+    results = [r for r in refreshed if r["ran"] or r["status"] == "failed"]  # recoded or still failing
     settle(study_dir)
     results += _study_stages(study_dir, list(PROTOCOL.study_names), force)
     save_hashes(study_dir)
     publish_artifacts(study_dir, results)
-    return results
+    return finished(study_dir, results)
+
+
+class RunProblems(Exception):
+    """A run that did all it could and left problems (a respondent failed, input was rejected). It
+    carries the run's results; its message holds counts and ids only."""
+
+    def __init__(self, message: str, results: Results) -> None:
+        super().__init__(message)
+        self.results = results
+
+
+def finished(study_dir: str, results: Results) -> Results | State[Results]:
+    """The results, or a Failed state when a respondent failed or input was rejected, so that Prefect
+    notifies; its message holds counts and ids only (the command prints each problem in full)."""
+    verdict = run_verdict(open_study(study_dir), results)
+    if verdict.clean:
+        return results
+    return Failed(message=verdict.message, data=RunProblems(verdict.message, results))
+
+
+def results_of(state: State[Any]) -> Results:
+    """The results of a finished flow run, also of one that ended Failed for its problems; an
+    exception that stopped the flow is raised again."""
+    data = state.result(raise_on_failure=False)
+    if isinstance(data, RunProblems):
+        return data.results
+    if isinstance(data, BaseException):
+        raise data
+    return cast(Results, data)
 
 
 def _respondent_chain(study_dir: str, rid: str, stages: list[str], force: bool) -> list[Any]:

@@ -1,19 +1,28 @@
-"""`run` and `aggregate`: start the Prefect flows under the study's lock."""
+"""`run` and `aggregate`: start the Prefect flows under the study's lock, then say what is left to do.
+
+Exit 0 when everything that could run did (respondents waiting on a person are normal); exit 1,
+after all other work is done, when a stage failed for a respondent or input was rejected, ending
+with one line per problem.
+"""
 
 from __future__ import annotations
 
+import os
 from collections import Counter
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from flows.app import StudyOption, app, fail_cleanly
 from flows.session import err, open_and_check, out, prefect_session
+from tasks.check import run_verdict
 from tasks.core.catalog.recruitment import respondent_ids
 from tasks.core.errors import InputError
 from tasks.core.ids import check_respondent_id
 from tasks.core.lock import study_lock
-from tasks.protocol import STAGES, problems
+from tasks.core.study import Study
+from tasks.protocol import STAGES
 
 WaitOption = Annotated[
     float, typer.Option("--wait", help="Seconds to wait for another run on this study to finish.")
@@ -47,12 +56,10 @@ def run(
 
             results = run_on_pool(str(study.root), work_pool, ids, until, force)
         else:
-            from flows.study import study_pipeline  # Prefect: only when a run starts
+            from flows.study import results_of, study_pipeline  # Prefect: only when a run starts
 
-            results = study_pipeline(str(study.root), ids, until, force)
-    print_summary(results)
-    for line in problems(study):
-        err.print(f"warning: {line}", markup=False, highlight=False)
+            results = results_of(study_pipeline(str(study.root), ids, until, force, return_state=True))
+    conclude(study, results)
 
 
 @app.command()
@@ -65,10 +72,10 @@ def aggregate(
     """Rerun axial coding, selective coding and aggregation from the current codings."""
     study = open_and_check(study_dir)
     with study_lock(study, wait), prefect_session(study.root):
-        from flows.study import aggregate_pipeline  # Prefect: only when a run starts
+        from flows.study import aggregate_pipeline, results_of  # Prefect: only when a run starts
 
-        results = aggregate_pipeline(str(study.root), force)
-    print_summary(results)
+        results = results_of(aggregate_pipeline(str(study.root), force, return_state=True))
+    conclude(study, results)
 
 
 def _selected(study: Any, respondent: list[str] | None) -> list[str] | None:
@@ -98,3 +105,27 @@ def print_summary(results: list[dict[str, Any]]) -> None:
         statuses = ", ".join(f"{counter[s]} {s}" for s in ("done", "waiting", "excluded", "failed", "blocked") if counter[s])
         out.print(f"{stage:<17} ran {counter['ran']:>3}, skipped {counter['skipped']:>3}   {statuses}", highlight=False)
     out.print("See where everyone stands: interview-study status", highlight=False)
+
+
+def conclude(study: Study, results: list[dict[str, Any]]) -> None:
+    """The summary, where the report is, then each problem as one line and exit 1 if there is any."""
+    print_summary(results)
+    report = study.catalog.result("report.docx")
+    made = any(r["stage"] == STAGES[-1] and r["status"] == "done" for r in results)
+    if made and report.is_file():
+        out.print(f"Report: {_shown(report)}", markup=False, highlight=False)
+    verdict = run_verdict(Study.at(study.root), results)  # read anew: the run changed the files
+    if verdict.clean:
+        return
+    err.print(f"{verdict.message}; fix these and run again:", markup=False, highlight=False)
+    for line in verdict.lines:
+        err.print(f"error: {line}", markup=False, highlight=False)
+    raise typer.Exit(1)
+
+
+def _shown(path: Path) -> str:
+    """The path as the user reaches it from where they are: relative inside the current folder."""
+    try:
+        return str(path.relative_to(Path(os.getcwd()).resolve()))
+    except ValueError:
+        return str(path)

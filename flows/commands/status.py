@@ -1,4 +1,5 @@
-"""`status`: every respondent × stage, read from disk; never starts Prefect."""
+"""`status`: every respondent × stage, read from disk; never starts Prefect. Problems of the config
+and the input tables come first, on stderr, one line each."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from rich.table import Table
 
 from flows.app import StudyOption, app, fail_cleanly
 from flows.session import err, out
+from tasks.check import input_problems
 from tasks.core.errors import InputError
 from tasks.core.study import Study
-from tasks.protocol import STAGES, problems
+from tasks.protocol import STAGES
 from tasks.status import FORMATS, matrix, render, study_status
 from tasks.status import approved as approved_rows
 
@@ -40,9 +42,8 @@ def status(
     if stage is not None and stage not in STAGES:
         raise InputError(f"--stage: unknown stage {stage!r}; use one of {', '.join(STAGES)}")
     study = Study.at(study_dir)
+    show_problems(study)
     rows = approved_rows(study) if approved else study_status(study, stage)
-    for line in problems(study):
-        err.print(f"warning: {line}", markup=False, highlight=False)
     if fmt != "table":
         out.print(render(rows, fmt), end="" if fmt == "csv" else "\n", markup=False, highlight=False)
         return
@@ -55,6 +56,18 @@ def status(
         table.add_row(rid, *(_cell(cells[name].status) for name in stages if name in cells))
     out.print(table)
     _print_details(rows, single=len(stages) == 1)
+
+
+def show_problems(study: Study) -> None:
+    """Every problem of the config and the input tables, one line each; an unusable study.yaml
+    (nothing can be shown without it) ends the command with its own line."""
+    lines = input_problems(study)
+    unusable = next((line for line in lines if line.startswith("config/study.yaml")), None)
+    for line in lines:
+        if line != unusable:
+            err.print(f"problem: {line}", markup=False, highlight=False)
+    if unusable is not None:
+        raise InputError(unusable)
 
 
 def _cell(value: str) -> str:

@@ -150,3 +150,96 @@ def test_status_does_not_import_prefect(small_study: Study) -> None:
     )
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert output.strip().endswith("CLEAN")
+
+
+def test_status_loads_neither_pandas_nor_whisper_nor_docx(small_study: Study) -> None:
+    (small_study.root / "codings" / "R01.docx").write_bytes(b"PK not opened by status")
+    code = (
+        "import sys\n"
+        "from flows.cli import main\n"
+        f"sys.argv = ['interview-study', 'status', '--study', {str(small_study.root)!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = ('prefect', 'pandas', 'whisper', 'faster_whisper', 'docx', 'av')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in heavy}))\n"
+    )
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert output.splitlines()[-1] == "[]"
+
+
+def test_status_shows_the_input_problems_above_the_table(small_study: Study) -> None:
+    path = small_study.catalog.recruitment_file
+    path.write_text(path.read_text(encoding="utf-8").replace("2024-03-20,in_person", "2024-03-20,fax"), encoding="utf-8")
+    with small_study.catalog.consent_file.open("a", encoding="utf-8") as file:
+        file.write("R99,2024-03-20,yes,yes,yes,no,\n")
+    (small_study.root / "reviews.csv").write_text("respondent_id,decision,decided_on\nR01,aproved,2024-04-01\n")
+    result = runner.invoke(app, ["status", "--study", str(small_study.root)])
+    assert (result.exit_code, result.stderr) == (
+        0,
+        "problem: recruitment.csv row 3, column interview_mode: 'fax' is not one of online | in_person\n"
+        "problem: consent.csv row 4, column respondent_id: R99 is not a respondent in the recruitment log; "
+        "add them there or remove the row\n"
+        "problem: reviews.csv row 2, column decision: 'aproved' is not one of approved | approved_with_changes | declined\n",
+    )
+    assert "R02" in result.stdout and "pending" in result.stdout
+
+
+def test_status_reports_every_config_problem_and_stops_at_an_unusable_study_yaml(small_study: Study) -> None:
+    config = small_study.root / "config"
+    (config / "study.yaml").write_text("study: {title: x, colour: blue}\n", encoding="utf-8")
+    (config / "interview_guide.yaml").write_text("topics: {}\nquestions: []\nextra: 1\n", encoding="utf-8")
+    result = runner.invoke(app, ["status", "--study", str(small_study.root)])
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1,
+        "",
+        "problem: config/interview_guide.yaml: extra: unknown key; remove it or check its spelling\n"
+        "error: config/study.yaml: study.colour: unknown key; remove it or check its spelling\n",
+    )
+
+
+def test_an_unexpected_error_in_status_names_the_study_log_that_holds_the_traceback(
+    small_study: Study, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object) -> None:
+        raise KeyError("boom in status")
+
+    monkeypatch.setattr("flows.commands.status.study_status", broken)
+    result = runner.invoke(app, ["status", "--study", str(small_study.root)])
+    log = small_study.catalog.log_file
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"unexpected error (KeyError); the traceback is in {log}; please report it\n",
+    )
+    text = log.read_text(encoding="utf-8")
+    assert "ERROR interview_study: unexpected error in interview-study status\nTraceback (most recent call last):" in text
+    assert text.rstrip().endswith("KeyError: 'boom in status'")
+
+
+def test_an_unexpected_error_where_the_study_log_cannot_be_written_goes_to_the_user_log(
+    small_study: Study, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr("flows.commands.status.study_status", lambda *args: 1 / 0)
+    (small_study.root / "out").write_text("a file where the output folder should be")
+    result = runner.invoke(app, ["status", "--study", str(small_study.root)])
+    log = tmp_path / "cache" / "interview-study" / "interview-study.log"
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"unexpected error (ZeroDivisionError); the traceback is in {log}; please report it\n",
+    )
+    assert log.read_text(encoding="utf-8").rstrip().endswith("ZeroDivisionError: division by zero")
+
+
+def test_an_unexpected_error_in_init_goes_to_the_user_log(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom in init")
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("flows.commands.init.create_study", broken)
+    result = runner.invoke(app, ["init", str(tmp_path / "new")])
+    log = tmp_path / "cache" / "interview-study" / "interview-study.log"
+    assert (result.exit_code, result.stderr) == (2, f"unexpected error (RuntimeError); the traceback is in {log}; please report it\n")
+    text = log.read_text(encoding="utf-8")
+    assert "ERROR interview_study: unexpected error in interview-study init\nTraceback (most recent call last):" in text
+    assert text.rstrip().endswith("RuntimeError: boom in init")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["cache"]  # nothing in the current folder

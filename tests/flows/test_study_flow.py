@@ -43,10 +43,11 @@ def marked_study(root: Path) -> Study:
 
 
 def run_flow(study: Study, **options: object) -> list[dict[str, object]]:
-    from flows.study import study_pipeline, without_heartbeat
+    """The flow's results, also when it ends Failed because a respondent failed (R03's row is bad)."""
+    from flows.study import results_of, study_pipeline, without_heartbeat
 
     with without_heartbeat():
-        return study_pipeline(str(study.root), **options)  # type: ignore[arg-type]
+        return results_of(study_pipeline(str(study.root), return_state=True, **options))  # type: ignore[call-overload]
 
 
 @pytest.fixture
