@@ -6,8 +6,8 @@ from typing import Any
 
 from tasks.core.catalog.consent import PERMISSIONS, Consent, read_consents, row_problems
 from tasks.core.catalog.recruitment import respondent_ids
-from tasks.core.files import atomic_path
 from tasks.core.manifest import Outcome
+from tasks.core.sheets import write_csv
 from tasks.core.study import Study
 
 
@@ -89,9 +89,7 @@ class ConsentReport:
         import pandas as pd
 
         frame = pd.DataFrame(records, columns=["respondent_id", "state", "consent_on", *PERMISSIONS])
-        path = study.catalog.consent_table
-        with atomic_path(path) as tmp:
-            frame.to_csv(tmp, index=False, lineterminator="\n")
+        path = write_csv(frame, study.catalog.consent_table)
         counts = frame["state"].value_counts().to_dict()
         return Outcome("done", "", outputs=(path,), counts={str(k): int(v) for k, v in counts.items()})
 
