@@ -243,3 +243,16 @@ def test_an_unexpected_error_in_init_goes_to_the_user_log(monkeypatch: pytest.Mo
     assert "ERROR interview_study: unexpected error in interview-study init\nTraceback (most recent call last):" in text
     assert text.rstrip().endswith("RuntimeError: boom in init")
     assert sorted(path.name for path in tmp_path.iterdir()) == ["cache"]  # nothing in the current folder
+
+
+def test_an_unexpected_error_in_export_names_the_study_log(
+    small_study: Study, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    def broken(*args: object) -> None:
+        raise ValueError("boom in export")
+
+    monkeypatch.setattr("flows.commands.exchange.check_target", broken)
+    result = runner.invoke(app, ["export", "qdpx", str(tmp_path / "study.qdpx"), "--study", str(small_study.root)])
+    log = small_study.catalog.log_file
+    assert (result.exit_code, result.stderr) == (2, f"unexpected error (ValueError); the traceback is in {log}; please report it\n")
+    assert log.read_text(encoding="utf-8").rstrip().endswith("ValueError: boom in export")
