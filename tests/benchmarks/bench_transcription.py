@@ -1,14 +1,25 @@
-"""Benchmark (not a test): openai-whisper vs faster-whisper on the same weights and recordings.
+"""Benchmark (not a test): the transcription stage against the engines' own ways of decoding.
 
-    .venv/bin/python tests/benchmarks/bench_transcription.py [--clips A.flac B.ogg] [--repeats 2]
+    /tmp/tts/bin/python tests/benchmarks/make_interview_en.py     # once: the 3-minute recording
+    .venv/bin/python tests/benchmarks/bench_transcription.py [--repeats 3] [--rows ...] [--device cpu]
 
-Each configuration runs in a fresh process (so peak memory is its own): openai-whisper float32
-and faster-whisper float32 / int8, beam 1 and 5, every clip transcribed the way the stage does it
-(VAD chunks, one transcription per chunk), after a 2-second warm-up call. Printed side by side: wall time, CPU time, real-time
-factor (wall / audio), peak resident memory, word error rate against the clip's reference text
-(`<clip>.txt` beside it), and ratios to openai-whisper at the same beam. Then the pipeline's own
-overhead: the whole stage (decode, VAD, language check, four output files) against one bare
-faster-whisper call on the same samples.
+On one English interview-like recording with a reference text (`make_interview_en.py`, about
+3.2 minutes, 32 utterances separated by pauses), Whisper base, the same weights everywhere, beam 5,
+the default temperatures:
+
+- `stage-before`: every VAD utterance decoded alone in its own padded 30-s window (the stage up
+  to issue #15); `stage`: the stage now (VAD utterances packed into shared windows, decoded in
+  batches, words sent back to their utterance);
+- `bare`: faster-whisper's own `transcribe` on the whole recording; `batched`: its
+  `BatchedInferencePipeline` (its own VAD, batch 8);
+- `openai-bare`, `openai-stage-before`, `openai-stage`: the same with openai-whisper (float32).
+
+Each row runs in a fresh process (so its peak memory is its own), rounds interleaved (row 1, 2,
+..., then again), after a 2-second warm-up call; printed: median wall and CPU seconds of the
+transcription call (for the stage rows: voice detection and decoding), Whisper windows encoded,
+peak resident memory and word error rate (Whisper's English normaliser), and the ratio of wall
+time to the batched pipeline's. `--json FILE` writes the raw figures (texts included), `--score
+FILE` prints the table from such a file (as the GPU run does: scored where torch is installed).
 """
 
 from __future__ import annotations
@@ -20,212 +31,180 @@ import resource
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-AUDIO = ROOT / "tests" / "data" / "audio"
-CONFIGS = [
-    ("openai-whisper", "float32", 1),
-    ("openai-whisper", "float32", 5),
-    ("faster-whisper", "float32", 1),
-    ("faster-whisper", "float32", 5),
-    ("faster-whisper", "int8", 1),
-    ("faster-whisper", "int8", 5),
-]
+sys.path.insert(0, str(ROOT / "tests" / "benchmarks"))
+from make_interview_en import default_target, reference  # noqa: E402
+
+ROWS = {
+    "stage-before": "this stage before #15: one window per utterance",
+    "stage": "this stage now: packed windows, batched",
+    "bare": "faster-whisper transcribe, whole recording",
+    "batched": "faster-whisper BatchedInferencePipeline",
+    "openai-bare": "openai-whisper transcribe, whole recording",
+    "openai-stage-before": "this stage before #15, engine openai-whisper",
+    "openai-stage": "this stage now, engine openai-whisper",
+}
+BEAM = 5
+TEMPERATURES = (0.0, 0.2, 0.4)
 
 
-def language_of(clip: Path) -> str:
-    """en.flac, en_8k_stereo.flac: English; anything else (nl.ogg, the example study's R01.ogg): Dutch."""
-    return "en" if clip.stem.split("_")[0] == "en" else "nl"
-
-
-def wer(reference: str, hypothesis: str, language: str) -> float:
-    import jiwer
-    from whisper.normalizers import BasicTextNormalizer, EnglishTextNormalizer
-
-    normalise = EnglishTextNormalizer() if language == "en" else BasicTextNormalizer()
-    return float(jiwer.wer(normalise(reference), normalise(hypothesis)))
-
-
-def child(engine: str, compute_type: str, beam: int, clips: list[Path], repeats: int) -> dict[str, Any]:
-    """One configuration: load once, then transcribe every clip `repeats` times (after a warm-up)."""
+def child(row: str, clip: Path, device: str, repeats: int) -> dict[str, Any]:
+    """One row: load the engine once, warm it up, then time `repeats` transcriptions."""
     from tasks.core.config import TranscriptionSection
     from tasks.transcription.audio import load
-    from tasks.transcription.engines import Options, load_engine
+    from tasks.transcription.engines import Options, batch_size_for, load_engine
+
+    openai = row.startswith("openai")
+    settings = TranscriptionSection(
+        engine="openai-whisper" if openai else "faster-whisper",
+        compute_type="auto" if device == "cuda" or not openai else "float32",
+        device=device,
+    )
+    engine: Any = load_engine(settings, ROOT)
+    samples = load(clip, clip.name).samples
+    options = Options("en", BEAM, TEMPERATURES, None, batch_size_for(device))
+    engine.transcribe(samples[: 2 * 16000], Options("en", BEAM, (0.0,), None))  # one-off setup
+    run = RUNNERS[row.removeprefix("openai-")]
+    walls, cpus, text, windows = [], [], "", 0
+    for _ in range(repeats):
+        wall0, cpu0 = time.perf_counter(), time.process_time()
+        text, windows = run(engine, samples, options)
+        walls.append(time.perf_counter() - wall0)
+        cpus.append(time.process_time() - cpu0)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"wall_s": walls, "cpu_s": cpus, "windows": windows, "peak_mb": peak, "text": text,
+            "audio_s": len(samples) / 16000}
+
+
+def _stage(engine: Any, samples: Any, options: Any) -> tuple[str, int]:
+    from tasks.transcription.packing import pack
     from tasks.transcription.segments import speech_chunks, transcribe_chunks
 
-    settings = TranscriptionSection(engine=engine, compute_type=compute_type, beam_size=beam, device="cpu")
-    started = time.perf_counter()
-    model = load_engine(settings, ROOT)
-    load_s = time.perf_counter() - started
-    result: dict[str, Any] = {"load_s": load_s, "clips": {}}
-    warm = load(clips[0], clips[0].name).samples[: 2 * 16000]
-    model.transcribe(warm, Options(language_of(clips[0]), beam, (0.0,), None))  # first call pays one-off setup
-    for clip in clips:
-        audio = load(clip, clip.name)
-        chunks = speech_chunks(audio.samples, settings.min_silence_ms)
-        options = Options(language_of(clip), beam, tuple(settings.temperatures), None)
-        text, walls, cpus = "", [], []
-        for _ in range(repeats):
-            wall0, cpu0 = time.perf_counter(), time.process_time()
-            pieces = transcribe_chunks(model, audio.samples, chunks, options, lambda _done: None)
-            walls.append(time.perf_counter() - wall0)
-            cpus.append(time.process_time() - cpu0)
-            text = " ".join(piece.text for piece in pieces)
-        result["clips"][clip.name] = {
-            "audio_s": audio.duration,
-            "wall_s": statistics.median(walls),
-            "cpu_s": statistics.median(cpus),
-            "text": text,
-        }
-    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return result
+    chunks = speech_chunks(samples, 500)
+    utterances = transcribe_chunks(engine, samples, chunks, options, lambda _done: None)
+    return " ".join(u.text for u in utterances), len(pack(chunks))
 
 
-def overhead(clip: Path, repeats: int) -> dict[str, float]:
-    """The stage's whole run() against one bare faster-whisper call (default settings, same clip)."""
-    from tasks.core.study import Study
-    from tasks.transcription.stage import STAGE
-    from tasks.transcription.audio import load
-    from tasks.transcription.engines import load_engine
-
-    with tempfile.TemporaryDirectory() as folder:
-        study = _tiny_study(Path(folder), clip)
-        settings = study.config.transcription
-        engine: Any = load_engine(settings, study.root)
-        samples = load(clip, clip.name).samples
-        bare, stage = [], []
-        for attempt in range(repeats + 1):
-            t0 = time.perf_counter()
-            segments, _info = engine._model.transcribe(
-                samples, language=study.language, beam_size=settings.beam_size,
-                temperature=list(settings.temperatures), condition_on_previous_text=False,
-            )
-            list(segments)
-            t1 = time.perf_counter()
-            study = Study.at(study.root)  # fresh caches, as a new run would have
-            outcome = STAGE.run(study, "R01")
-            t2 = time.perf_counter()
-            assert outcome.status == "done", outcome.detail
-            if attempt:
-                bare.append(t1 - t0)
-                stage.append(t2 - t1)
-        return {"bare_s": statistics.median(bare), "stage_s": statistics.median(stage), **_parts(engine, clip, study)}
-
-
-def _parts(engine: Any, clip: Path, study: Any) -> dict[str, float]:
-    """Where the stage's extra time goes: decoding, VAD, the language check, writing the outputs."""
-    from tasks.core.transcripts import load_transcript
-    from tasks.transcription.audio import load
-    from tasks.transcription.render import write_outputs
+def _stage_before(engine: Any, samples: Any, options: Any) -> tuple[str, int]:
+    """The stage as it was: each chunk alone (`Transcriber.transcribe` on its samples)."""
     from tasks.transcription.segments import speech_chunks
 
-    marks = [time.perf_counter()]
-    samples = load(clip, clip.name).samples
-    marks.append(time.perf_counter())
-    speech_chunks(samples, 500)
-    marks.append(time.perf_counter())
-    engine.language_probability(samples, study.language)
-    marks.append(time.perf_counter())
-    folder = study.catalog.out / "03_transcription"
-    write_outputs(folder, load_transcript(folder / "R01.json"))
-    marks.append(time.perf_counter())
-    names = ("decode_s", "vad_s", "language_check_s", "write_s")
-    return {name: marks[i + 1] - marks[i] for i, name in enumerate(names)}
+    chunks = speech_chunks(samples, 500)
+    texts = [" ".join(p.text for p in engine.transcribe(samples[c.start : c.end], options)) for c in chunks]
+    return " ".join(texts), len(chunks)
 
 
-def _tiny_study(folder: Path, clip: Path) -> Any:
-    from tasks.core.study import Study
+def _bare(engine: Any, samples: Any, options: Any) -> tuple[str, int]:
+    """The engine's own transcribe on the whole recording (its sliding 30-s window, no VAD)."""
+    common = {"language": "en", "beam_size": BEAM, "best_of": 5, "condition_on_previous_text": False}
+    if engine.name == "faster-whisper":
+        segments, _info = engine._model.transcribe(samples, temperature=list(TEMPERATURES), vad_filter=False, **common)
+        found = [(s.seek, s.text) for s in segments]
+    else:
+        result = engine._model.transcribe(samples, temperature=TEMPERATURES, fp16=engine._fp16, verbose=None, **common)
+        found = [(s["seek"], s["text"]) for s in result["segments"]]
+    return " ".join(text.strip() for _seek, text in found), len({seek for seek, _text in found})
 
-    (folder / "config").mkdir()
-    (folder / "audio").mkdir()
-    (folder / "config" / "study.yaml").write_text(
-        f"study:\n  title: bench\n  language: {language_of(clip)}\n", encoding="utf-8"
+
+def _batched(engine: Any, samples: Any, options: Any) -> tuple[str, int]:
+    from faster_whisper import BatchedInferencePipeline
+
+    segments, _info = BatchedInferencePipeline(engine._model).transcribe(
+        samples, language="en", beam_size=BEAM, batch_size=options.batch_size
     )
-    (folder / "consent.csv").write_text(
-        "respondent_id,consent_on,recording,transcription,quotes,anonymize,withdrawn_on\n"
-        "R01,2024-02-01,yes,yes,yes,no,\n",
-        encoding="utf-8",
-    )
-    (folder / "audio" / f"R01{clip.suffix}").write_bytes(clip.read_bytes())
-    return Study.at(folder)
+    found = list(segments)
+    return " ".join(s.text.strip() for s in found), len({s.seek for s in found})
+
+
+RUNNERS = {"stage": _stage, "stage-before": _stage_before, "bare": _bare, "batched": _batched}
+
+
+def wer(hypothesis: str) -> float:
+    import jiwer
+    from whisper.normalizers import EnglishTextNormalizer
+
+    normalise = EnglishTextNormalizer()
+    return float(jiwer.wer(normalise(reference()), normalise(hypothesis)))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clips", nargs="*", type=Path, default=[AUDIO / "en.flac", AUDIO / "nl.ogg"])
-    parser.add_argument("--repeats", type=int, default=1, help="measured passes per clip (median)")
-    parser.add_argument("--child", nargs=3, metavar=("ENGINE", "COMPUTE", "BEAM"))
-    parser.add_argument("--overhead", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--clip", type=Path, default=default_target())
+    parser.add_argument("--repeats", type=int, default=3, help="interleaved rounds (median)")
+    parser.add_argument("--rows", nargs="*", default=list(ROWS), choices=list(ROWS))
+    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    parser.add_argument("--score", type=Path, help="print the table of a --json file and stop")
+    parser.add_argument("--no-score", action="store_true", help="with --json: no table (WER needs torch)")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    clips = [clip.resolve() for clip in args.clips]
     if args.child:
-        engine, compute, beam = args.child
-        print(json.dumps(child(engine, compute, int(beam), clips, args.repeats)))
+        print(json.dumps(child(args.child, args.clip, args.device, 1)))
         return
-    if args.overhead:
-        print(json.dumps(overhead(clips[0], args.repeats)))
+    if args.score:
+        _print(json.loads(args.score.read_text(encoding="utf-8")))
         return
-    rows = {config: _spawn(["--child", *map(str, config)], clips, args.repeats) for config in CONFIGS}
-    for row in rows.values():  # scored here: the normalisers import torch, which the child must not
-        for clip in clips:
-            found = row["clips"][clip.name]
-            found["wer"] = wer(clip.with_suffix(".txt").read_text(encoding="utf-8"), found["text"], language_of(clip))
-    _print_table(rows, clips)
-    _print_overhead(_spawn(["--overhead"], clips[:1], args.repeats))
+    if not args.clip.is_file():
+        sys.exit(f"{args.clip}: missing; make it with tests/benchmarks/make_interview_en.py (see its docstring)")
+    results: dict[str, Any] = {"device": args.device, "machine": _machine(args.device), "rows": {}}
+    for _round in range(args.repeats):
+        for row in args.rows:
+            done = _spawn(row, args.clip, args.device)
+            kept = results["rows"].setdefault(row, {**done, "wall_s": [], "cpu_s": [], "peak_mb": 0.0})
+            kept["wall_s"] += done["wall_s"]
+            kept["cpu_s"] += done["cpu_s"]
+            kept["peak_mb"] = max(kept["peak_mb"], done["peak_mb"])
+            kept["text"] = done["text"]
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    if args.no_score:
+        for row, found in results["rows"].items():
+            print(row, statistics.median(found["wall_s"]), statistics.median(found["cpu_s"]), found["peak_mb"])
+        return
+    _print(results)
 
 
-def _spawn(extra: list[str], clips: list[Path], repeats: int) -> dict[str, Any]:
-    command = [sys.executable, __file__, *extra, "--repeats", str(repeats), "--clips", *map(str, clips)]
-    done = subprocess.run(command, capture_output=True, text=True, check=True, env={**os.environ})
+def _spawn(row: str, clip: Path, device: str) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--child", row, "--clip", str(clip), "--device", device]
+    done = subprocess.run(command, capture_output=True, text=True, env={**os.environ})
+    if done.returncode:
+        sys.exit(f"row {row} failed:\n{done.stderr[-3000:]}")
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-def _print_table(rows: dict[tuple[str, str, int], dict[str, Any]], clips: list[Path]) -> None:
-    audio = sum(rows[CONFIGS[0]]["clips"][c.name]["audio_s"] for c in clips)
-    print(f"machine: {os.cpu_count()} CPU cores, {_cpu_name()}; {len(clips)} clips, {audio:.1f} s of audio")
-    wers = "  ".join(f"WER {c.stem:<6}" for c in clips)
-    print(f"{'engine':<15}{'compute':<9}{'beam':>4}{'load s':>8}{'wall s':>8}{'cpu s':>8}{'RTF':>7}"
-          f"{'peak MB':>9}  {wers}  {'wall ×':>7}{'mem ×':>7}")
-    for (engine, compute, beam), row in rows.items():
-        base = rows[("openai-whisper", "float32", beam)]
-        wall, cpu = _total(row, clips, "wall_s"), _total(row, clips, "cpu_s")
-        errors = "  ".join(f"{row['clips'][c.name]['wer']:>10.1%}" for c in clips)
-        print(f"{engine:<15}{compute:<9}{beam:>4}{row['load_s']:>8.2f}{wall:>8.2f}{cpu:>8.2f}{wall / audio:>7.2f}"
-              f"{row['peak_mb']:>9.0f}  {errors}  {_total(base, clips, 'wall_s') / wall:>6.2f}×"
-              f"{base['peak_mb'] / row['peak_mb']:>6.2f}×")
-    print("wall × / mem ×: openai-whisper at the same beam divided by this row (higher is better)")
-    for (engine, compute, beam), row in rows.items():
-        for clip in clips:
-            print(f"  {engine} {compute} beam {beam} {clip.name}: {row['clips'][clip.name]['text']}")
+def _print(results: dict[str, Any]) -> None:
+    rows = results["rows"]
+    audio = next(iter(rows.values()))["audio_s"]
+    rounds = len(next(iter(rows.values()))["wall_s"])
+    print(f"{results['machine']}; {audio:.1f} s of audio; medians of {rounds} interleaved rounds; beam {BEAM}")
+    batched = statistics.median(rows["batched"]["wall_s"]) if "batched" in rows else None
+    print("| how | wall s | CPU s | windows | peak MB | WER | wall / batched |\n|---|---:|---:|---:|---:|---:|---:|")
+    for row, found in rows.items():
+        wall, cpu = statistics.median(found["wall_s"]), statistics.median(found["cpu_s"])
+        ratio = f"{wall / batched:.2f}×" if batched else "–"
+        print(f"| {ROWS[row]} | {wall:.1f} | {cpu:.1f} | {found['windows']} | {found['peak_mb']:.0f} | "
+              f"{wer(found['text']):.1%} | {ratio} |")
 
 
-def _print_overhead(result: dict[str, float]) -> None:
-    extra = result["stage_s"] - result["bare_s"]
-    print(f"pipeline overhead (default settings, first clip): stage run {result['stage_s']:.2f} s vs bare "
-          f"faster-whisper call {result['bare_s']:.2f} s: {extra:+.2f} s ({result['stage_s'] / result['bare_s']:.2f}×)")
-    parts = ", ".join(f"{name[:-2].replace('_', ' ')} {result[name]:.2f} s" for name in
-                      ("decode_s", "vad_s", "language_check_s", "write_s"))
-    rest = extra - sum(result[n] for n in ("decode_s", "vad_s", "language_check_s", "write_s"))
-    print(f"  of which {parts}; one Whisper window per speech chunk instead of one per 30 s: {rest:.2f} s")
+def _machine(device: str) -> str:
+    if device == "cuda":
+        import ctranslate2
 
-
-def _total(row: dict[str, Any], clips: list[Path], key: str) -> float:
-    return float(sum(row["clips"][c.name][key] for c in clips))
-
-
-def _cpu_name() -> str:
+        return f"GPU ({ctranslate2.get_cuda_device_count()} CUDA device(s)), {os.cpu_count()} CPU cores"
+    name = "unknown CPU"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
+                name = line.split(":", 1)[1].strip()
+                break
     except OSError:
         pass
-    return "unknown CPU"
+    return f"{os.cpu_count()} CPU cores, {name}"
 
 
 if __name__ == "__main__":

@@ -295,3 +295,50 @@ def test_an_approved_transcript_is_never_replaced_silently(tmp_path: Path, engin
     redone = run_stage(Study.at(tmp_path))
     assert (redone.status, redone.reused) == ("done", False)
     assert draft(study)["settings"]["beam_size"] == 2
+
+
+# the GPU path, decided on any machine ---------------------------------------------------------
+
+
+def test_cuda_runs_float16_with_bigger_batches_and_the_cpu_int8() -> None:
+    from tasks.transcription.engines import batch_size_for, compute_type_for, device_for
+
+    cuda = TranscriptionSection(device="cuda")
+    assert (device_for(cuda), compute_type_for(cuda, "cuda"), batch_size_for("cuda")) == ("cuda", "float16", 16)
+    cpu = TranscriptionSection(device="cpu")
+    assert (device_for(cpu), compute_type_for(cpu, "cpu"), batch_size_for("cpu")) == ("cpu", "int8", 4)
+
+
+# segment ids of existing studies ---------------------------------------------------------------
+
+
+EXAMPLE = Path(__file__).resolve().parents[3]
+COMMITTED = json.loads((Path(__file__).parent / "data" / "example_segments.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("batch_size", [4, 1])
+def test_the_example_recordings_keep_their_committed_ids_and_boundaries(engines: None, batch_size: int) -> None:
+    """All 13 example recordings (16 min of audio), packed and batched: the ids and boundaries the
+    stage gave them before packing (`data/example_segments.json`, made by decoding each utterance
+    alone), and the ids and start times of the returned review documents committed in
+    review/returned/, whatever the batch size."""
+    from tasks.core.wordml import read_segment_table
+    from tasks.transcription.audio import load
+    from tasks.transcription.engines import Options
+    from tasks.transcription.segments import speech_chunks, to_segments, transcribe_chunks
+
+    engine = load_engine(TranscriptionSection(device="cpu"), Path("."))
+    options = Options("nl", 5, (0.0, 0.2, 0.4), None, batch_size)
+    for rid, expected in COMMITTED.items():
+        samples = load(EXAMPLE / "audio" / f"{rid}.ogg", rid).samples
+        found = transcribe_chunks(engine, samples, speech_chunks(samples, 500), options, lambda _done: None)
+        segments = to_segments(rid, found)
+        assert [[s.segment_id, s.start, s.end] for s in segments] == expected, rid
+        assert sum(bool(s.text) for s in segments) == len(segments), rid
+        returned = EXAMPLE / "review" / "returned" / f"{rid}.docx"
+        if returned.is_file():
+            rows = read_segment_table(returned, returned.name).rows
+            assert [(r.cells[0], r.cells[1]) for r in rows] == [
+                (s.segment_id, f"{int(s.start) // 60}:{int(s.start) % 60:02d}") for s in segments
+            ], rid
