@@ -6,10 +6,10 @@ writes are named in `tasks.core.layout`, which also keeps respondent ids from ta
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from tasks.core.catalog.listing import LISTINGS, stem_key
 from tasks.core.errors import InputError
 from tasks.core.ids import check_respondent_id
 from tasks.core.layout import AUDIO_SUFFIXES, KEY_FILE, LOG_DIR, STAGE_DIRS, STATE_DIR
@@ -83,13 +83,8 @@ class Catalog:
     def codings_of(self, respondent_id: str) -> list[Path]:
         """Every file in codings/ named `<id>.<anything>` in any case (R02.csv, r02.DOCX, R02.csv.bak),
         sorted by name: the open coding stage reads or refuses each, none is passed over."""
-        prefix = f"{check_respondent_id(respondent_id)}.".casefold()
-        try:
-            with os.scandir(self.codings_dir) as entries:
-                names = sorted(e.name for e in entries if e.name.casefold().startswith(prefix) and e.is_file())
-        except (FileNotFoundError, NotADirectoryError):
-            return []
-        return [self.codings_dir / name for name in names]
+        rid = check_respondent_id(respondent_id)
+        return [self.codings_dir / name for name in LISTINGS.by_stem(self.codings_dir, rid) if "." in name]
 
     @staticmethod
     def _one(folder: Path, shown: str, name: str) -> Path:
@@ -244,9 +239,11 @@ def files_named(folder: Path, *names: str) -> list[Path]:
     matching the same way here makes a study behave alike on every machine (and finds both
     `R02.ogg` and `R02.OGG` where a Linux folder holds two)."""
     order = {name.casefold(): index for index, name in enumerate(names)}
-    try:
-        with os.scandir(folder) as entries:
-            found = [(order[e.name.casefold()], e.name) for e in entries if e.name.casefold() in order and e.is_file()]
-    except (FileNotFoundError, NotADirectoryError):
-        return []
+    stems = dict.fromkeys(stem_key(name) for name in names)
+    found = [
+        (order[name.casefold()], name)
+        for stem in stems
+        for name in LISTINGS.by_stem(folder, stem)
+        if name.casefold() in order
+    ]
     return [folder / name for _, name in sorted(found)]
