@@ -119,3 +119,23 @@ def test_a_decision_dated_after_today_is_refused(small_study: Study, monkeypatch
     with pytest.raises(InputError) as caught:
         decision_of(study, "R02")
     assert caught.value.message == "reviews.csv row 3, column decided_on: 2024-06-02 is in the future; check the date"
+
+
+def test_a_folder_listing_is_reused_only_while_the_folder_is_unchanged(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from tasks.core.catalog.listing import Listings
+
+    folder = tmp_path / "codings"
+    touch(folder / "R02.csv")
+    listings = Listings()
+    assert listings.by_stem(folder, "r02") == ["R02.csv"]
+    assert folder not in listings.held  # changed within the last second: never trusted later
+    settled = time.time_ns() - 5_000_000_000
+    os.utime(folder, ns=(settled, settled))
+    assert listings.by_stem(folder, "R02") == ["R02.csv"]
+    assert listings.held[folder][0] == settled
+    touch(folder / "r02.DOCX")  # a new file moves the folder's mtime: read again
+    assert listings.by_stem(folder, "R02") == ["R02.csv", "r02.DOCX"]
+    assert listings.by_stem(tmp_path / "missing", "R02") == []
