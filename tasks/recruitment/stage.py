@@ -6,14 +6,14 @@ and any column the config does not name) never leave that file.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tasks.core.catalog.consent import withdrawn_ids
 from tasks.core.catalog.recruitment import Recruit, read_log, required_columns
 from tasks.core.errors import InputError
-from tasks.core.files import atomic_path, write_text
+from tasks.core.files import write_text
 from tasks.core.manifest import Outcome
+from tasks.core.sheets import write_csv
 from tasks.core.study import Study
 
 if TYPE_CHECKING:  # pandas costs ~0.5 s to import; status never needs it
@@ -73,9 +73,9 @@ class RecruitmentReport:
         frame = log_frame(study, [r for rid, r in log.recruits.items() if rid not in withdrawn])
         path = study.catalog.recruitment_output
         paths = (
-            _write_csv(frame, path(LOG_NAME)),
-            _write_csv(sampling_report(study, frame), path("sampling_report.csv")),
-            _write_csv(channel_report(study, frame), path("channels.csv")),
+            write_csv(frame, path(LOG_NAME)),
+            write_csv(sampling_report(study, frame), path("sampling_report.csv")),
+            write_csv(channel_report(study, frame), path("channels.csv")),
             write_text(path("sampling_report.md"), render_summary(study, frame, len(withdrawn))),
         )
         return Outcome(
@@ -167,12 +167,6 @@ def render_summary(study: Study, frame: pd.DataFrame, withdrawn: int) -> str:
     for row in channel_report(study, frame).itertuples():
         lines.append(f"| {row.channel} | {row.contacted} | {row.responded} | {row.response_rate:.0%} |")
     return "\n".join(lines) + "\n"
-
-
-def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    with atomic_path(path) as tmp:
-        frame.to_csv(tmp, index=False, lineterminator="\n")
-    return path
 
 
 STAGE = RecruitmentStage()
