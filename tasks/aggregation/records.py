@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -36,7 +35,7 @@ class Facts:
     anonymity: int = 0
     coders: list[str] = field(default_factory=list)
     code_respondents: Counter[str] = field(default_factory=Counter)
-    agreement: str = ""
+    agreement: dict[str, float] = field(default_factory=dict)  # overall agreement; empty: nobody double-coded
 
 
 def gather(study: Study, eligible: list[str]) -> Facts:
@@ -101,13 +100,5 @@ def _coding(study: Study, facts: Facts) -> None:
     facts.code_respondents = Counter(pairs["code"])
     overall = study_tables(study, facts.eligible)[1].iloc[0]
     if overall["respondents"] > 0:
-        facts.agreement = (
-            f"{overall['respondents']} transcript(s) were coded independently by two coders "
-            f"({overall['segments']} segments, {overall['codes']} codes used): percent agreement "
-            f"{overall['percent_agreement']:.1%}, Cohen's kappa {_number(overall['kappa'])}, Krippendorff's "
-            f"alpha {_number(overall['alpha'])} (segment × code, nominal); per code in agreement.csv."
-        )
-
-
-def _number(value: float) -> str:
-    return "undefined" if math.isnan(value) else f"{value:.2f}"
+        keys = ("respondents", "segments", "codes", "percent_agreement", "kappa", "alpha")
+        facts.agreement = {key: float(overall[key]) for key in keys}

@@ -10,21 +10,31 @@ and PNG figures.
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import docx
 import pandas as pd
 from docx.document import Document
-from docx.shared import Inches
+from docx.shared import Cm, Pt
 
 from tasks.aggregation.rigour import Agreement, agreement_section, methods_section
-from tasks.aggregation.word import grid
-from tasks.analysis.quotes import label
+from tasks.aggregation.word import grid, new_document
 from tasks.core.config import Codebook
 from tasks.core.files import write_office
+from tasks.core.texts import Texts
+from tasks.core.wordml.layout import TEXT_WIDTH_CM
 
 MAX_VALUES = 12  # attribute values shown in one report table; more go to results.xlsx only
+
+
+def _plain(vocabulary: str, value: str) -> str:
+    return value.replace("_", " ")
+
+
+def _plain_heading(vocabulary: str) -> str:
+    return vocabulary.replace("_", " ")
 
 
 @dataclass(frozen=True)
@@ -32,7 +42,7 @@ class Method:
     n: int
     contacted: int
     responded: int
-    channels: dict[str, int]
+    channels: dict[str, int]  # ids as recruitment.csv holds them; the report shows their labels
     modes: dict[str, int]
     first_interview: str
     last_interview: str
@@ -55,25 +65,29 @@ class ReportInput:
     figures: list[tuple[str, bytes]] = field(default_factory=list)
     agreement: Agreement | None = None  # None: the section says no agreement was computed
     coreq: list[str] | None = None  # the methods appendix's key facts; None: no methods section
+    texts: Texts = Texts("en")
+    label: Callable[[str, str], str] = _plain  # (vocabulary, value) -> the value's label (StudyConfig.label)
+    heading: Callable[[str], str] = _plain_heading  # vocabulary -> its name (StudyConfig.heading)
 
 
 def build_report(data: ReportInput) -> Document:
-    document = docx.Document()
-    document.add_heading(f"Results: {data.title}", level=0)
+    tx = data.texts
+    document = new_document(tx.locale)
+    document.add_heading(tx("report.title", title=data.title), level=0)
     _method(document, data)
     if data.coreq is not None:
-        methods_section(document, data.coreq)
-    agreement_section(document, data.agreement, {c.id: c.name for _, c in data.codebook.codes()})
-    _left_out(document, data.left_out)
+        methods_section(document, data.coreq, tx)
+    agreement_section(document, data.agreement, {c.id: c.name for _, c in data.codebook.codes()}, tx)
+    _left_out(document, data.left_out, tx)
     _core(document, data)
-    document.add_heading("Results per category", level=1)
+    document.add_heading(tx("report.per_category"), level=1)
     for category_id in data.category_order:
         _category(document, data, category_id)
     _breakdowns(document, data)
     if data.figures:
-        document.add_heading("Figures", level=1)
+        document.add_heading(tx("report.figures"), level=1)
         for caption, png in data.figures:
-            document.add_picture(io.BytesIO(png), width=Inches(6.0))
+            document.add_picture(io.BytesIO(png), width=Cm(TEXT_WIDTH_CM))
             document.add_paragraph(caption, style="Caption")
     return document
 
@@ -82,90 +96,156 @@ def save_report(document: Document, path: Path) -> Path:
     return write_office(path, document.save)
 
 
-def _counted(counts: dict[str, int]) -> str:
-    return ", ".join(f"{name.replace('_', ' ')} {count}" for name, count in counts.items()) or "none recorded"
+def counted(counts: dict[str, int], vocabulary: str, data: ReportInput) -> str:
+    """"online 12, op locatie 1": each value's label and its count."""
+    shown = [f"{data.label(vocabulary, value)} {count}" for value, count in counts.items()]
+    return ", ".join(shown) or data.texts("none_recorded")
 
 
 def _method(document: Document, data: ReportInput) -> None:
-    m = data.method
+    m, tx = data.method, data.texts
     codes = sum(len(c.codes) for c in data.codebook.categories)
-    document.add_heading("Method", level=1)
+    document.add_heading(tx("report.method"), level=1)
+    document.add_paragraph(tx("report.n", n=m.n))
     document.add_paragraph(
-        f"n = {m.n} respondents: consent recorded, transcript approved in the member check, "
-        "not withdrawn, open coding done."
-    )
-    document.add_paragraph(
-        f"Recruitment: {m.contacted} contacted, {m.responded} responded. Channels of the respondents "
-        f"included: {_counted(m.channels)}. Interview mode: {_counted(m.modes)}."
+        tx(
+            "report.recruitment", contacted=m.contacted, responded=m.responded,
+            channels=counted(m.channels, "channel", data), modes=counted(m.modes, "interview_mode", data),
+        )
     )
     if m.first_interview:
-        document.add_paragraph(f"Interviews held from {m.first_interview} to {m.last_interview}.")
+        document.add_paragraph(tx("report.held", first=tx.date(m.first_interview), last=tx.date(m.last_interview)))
     document.add_paragraph(
-        f"Coding in three phases (open, axial, selective coding) with a codebook of "
-        f"{len(data.codebook.categories)} categories and {codes} codes; {m.coders} coder(s). "
-        "Counts say how many of the n respondents said something coded with each code."
+        tx("report.coding", categories=len(data.codebook.categories), codes=codes, coders=m.coders)
     )
 
 
-def _left_out(document: Document, left_out: list[tuple[str, str]]) -> None:
-    document.add_heading("Respondents left out", level=1)
+def _left_out(document: Document, left_out: list[tuple[str, str]], tx: Texts) -> None:
+    document.add_heading(tx("report.left_out"), level=1)
     if not left_out:
-        document.add_paragraph("None.")
+        document.add_paragraph(tx("report.nobody_left_out"))
     for rid, reason in left_out:
-        document.add_paragraph(f"{rid}: {reason}", style="List Bullet")
+        document.add_paragraph(f"{rid}: {why(reason, tx)}", style="List Bullet")
 
 
 def _core(document: Document, data: ReportInput) -> None:
+    tx = data.texts
     names = {c.id: c.name for c in data.codebook.categories}
-    document.add_heading("Core category", level=1)
-    document.add_paragraph(f"Core category: {names[data.core]}. {data.core_evidence[:1].upper()}{data.core_evidence[1:]}.")
+    document.add_heading(tx("report.core"), level=1)
+    evidence = core_evidence(data.core_evidence, tx, names)
+    document.add_paragraph(tx("report.core_is", name=names[data.core], evidence=evidence[:1].upper() + evidence[1:]))
     others = [names[c] for c in data.category_order if c != data.core]
     if others:
-        document.add_paragraph("Other categories, by their connection to the core: " + "; ".join(others) + ".")
+        document.add_paragraph(tx("report.others", names="; ".join(others)))
 
 
 def _category(document: Document, data: ReportInput, category_id: str) -> None:
+    tx = data.texts
     category = next(c for c in data.codebook.categories if c.id == category_id)
     document.add_heading(category.name, level=2)
     if category.definition:
         document.add_paragraph(category.definition)
     rows = data.frequencies[data.frequencies["category"] == category_id]
     n = data.method.n
-    table = document.add_table(rows=1, cols=3)
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ("Code", "Respondents", "Segments")):
-        cell.text = text
-    for row in rows.itertuples():
-        cells = table.add_row().cells
-        cells[0].text = str(row.code_name)
-        cells[1].text = f"{row.respondents} of n={n}"
-        cells[2].text = str(row.segments)
+    grid(
+        document,
+        [tx("column.code"), tx("column.respondents"), tx("column.segments")],
+        [[str(row.code_name), tx.of_n(int(row.respondents), n), str(row.segments)] for row in rows.itertuples()],
+    )
     for row in rows.itertuples():
         chosen = data.quotes[data.quotes["code"] == row.code]
         if chosen.empty:
             continue
-        document.add_paragraph().add_run(str(row.code_name)).bold = True
+        named = document.add_paragraph()
+        named.paragraph_format.space_before = Pt(12)
+        named.paragraph_format.keep_with_next = True
+        named.add_run(str(row.code_name)).bold = True
         style = document.styles["Quote"]
         for quote in chosen.itertuples():
-            document.add_paragraph(label(int(quote.respondent), " ".join(str(quote.text).split())), style=style)
+            text = " ".join(str(quote.text).split())
+            document.add_paragraph(tx("report.quote", number=int(quote.respondent), text=text), style=style)
 
 
 def _breakdowns(document: Document, data: ReportInput) -> None:
+    tx = data.texts
     names = dict(zip(data.frequencies["code"], data.frequencies["code_name"]))
     if not data.by_attribute.empty:
-        document.add_heading("By respondent attribute", level=1)
+        document.add_heading(tx("report.by_attribute"), level=1)
         for attribute, frame in data.by_attribute.groupby("attribute", sort=False):
             values = list(dict.fromkeys(frame["value"]))
-            document.add_heading(str(attribute).replace("_", " "), level=2)
+            heading = data.heading(str(attribute))
+            document.add_heading(heading[:1].upper() + heading[1:], level=2)
             if len(values) > MAX_VALUES:
-                document.add_paragraph(f"{len(values)} different values; see results.xlsx (sheet by_attribute).")
+                sheet = tx("sheet.by_attribute")
+                document.add_paragraph(tx("report.too_many_values", count=len(values), sheet=sheet))
                 continue
             wide = frame.pivot(index="code", columns="value", values="respondents").reindex(list(names))
             sizes = frame.drop_duplicates("value").set_index("value")["n"]
-            header = ["Code", *[f"{v.replace('_', ' ')} (n={sizes[v]})" for v in values]]
-            grid(document, header, [[names[c], *[str(int(wide.loc[c, v])) for v in values]] for c in wide.index])
+            shown = [tx("report.value_n", value=data.label(str(attribute), str(v)), n=sizes[v]) for v in values]
+            rows = [[names[c], *[str(int(wide.loc[c, v])) for v in values]] for c in wide.index]
+            grid(document, [tx("column.code"), *shown], rows)
     if not data.by_phase.empty:
-        document.add_heading("Expectations and now", level=1)
-        document.add_paragraph("Respondents per code in answers to the 'before' and the 'now' questions.")
+        document.add_heading(tx("report.phases"), level=1)
+        document.add_paragraph(tx("report.phases_intro"))
         wide = data.by_phase.pivot(index="code", columns="phase", values="respondents").reindex(list(names))
-        grid(document, ["Code", "Before", "Now"], [[names[c], str(int(wide.loc[c, "before"])), str(int(wide.loc[c, "now"]))] for c in wide.index])
+        rows = [[names[c], str(int(wide.loc[c, "before"])), str(int(wide.loc[c, "now"]))] for c in wide.index]
+        grid(document, [tx("column.code"), tx("report.before"), tx("report.now")], rows)
+
+
+# The English sentences of the stages before this one (the engine's reasons for leaving a respondent
+# out, selective coding's evidence for the core category), read back into the study's language.
+_DATE = r"(\d{4}-\d{2}-\d{2})"
+_REASONS: list[tuple[re.Pattern[str], Callable[[re.Match[str], Texts], str]]] = [
+    (re.compile(rf"withdrawn on {_DATE}"), lambda m, tx: tx("reason.withdrawn", date=tx.date(m[1]))),
+    (re.compile(rf"declined at review on {_DATE}"), lambda m, tx: tx("reason.declined", date=tx.date(m[1]))),
+    (
+        re.compile(r"no consent for ([a-z ]+)"),
+        lambda m, tx: tx(
+            "reason.no_consent_for", what=f" {tx('and')} ".join(tx.get(f"consent.{w}", w) for w in m[1].split(" and "))
+        ),
+    ),
+    (
+        re.compile(r"no consent \((\w+)\); the recording is not opened"),
+        lambda m, tx: tx("reason.no_consent", state=tx.get(f"consent.{m[1]}", m[1])),
+    ),
+    (
+        re.compile(r"([a-z ]+) is (\w+)"),
+        lambda m, tx: tx(
+            "reason.stage",
+            stage=tx.get(f"stage.{m[1].replace(' ', '_')}", m[1]),
+            status=tx.get(f"status.{m[2]}", m[2]),
+        ),
+    ),
+]
+_CONFIGURED = "set as core_category in config/codebook.yaml"
+_REASON = re.compile(r"(\d+) segments shared with (\d+) other categories, (\d+) codebook relations")
+
+
+def why(reason: str, tx: Texts) -> str:
+    """Why a respondent is left out, in the study's language (unknown sentences as they are)."""
+    for pattern, say in _REASONS:
+        match = pattern.fullmatch(reason)
+        if match is not None:
+            return say(match, tx)
+    return reason
+
+
+def core_evidence(evidence: str, tx: Texts, names: dict[str, str]) -> str:
+    """Selective coding's evidence for the core category, in the study's language, with category names."""
+
+    def reason(text: str) -> str:
+        match = _REASON.fullmatch(text)
+        if match is None:
+            return text
+        return tx("evidence.reason", segments=match[1], linked=match[2], relations=match[3])
+
+    differs = re.fullmatch(re.escape(_CONFIGURED) + r"; by the data the most connected category is (\S+) \((.*)\)", evidence)
+    if differs is not None:
+        name = names.get(differs[1], differs[1])
+        return tx("evidence.differs", configured=tx("evidence.configured"), name=name, reason=reason(differs[2]))
+    if evidence == _CONFIGURED:
+        return tx("evidence.configured")
+    proposed = re.fullmatch(r"proposed as the most connected category: (.*)", evidence)
+    if proposed is not None:
+        return tx("evidence.proposed", reason=reason(proposed[1]))
+    return evidence

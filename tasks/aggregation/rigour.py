@@ -8,15 +8,16 @@ agreement tables (tasks/agreement.py) and the facts (tasks/methods.py, `key_fact
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import pandas as pd
 from docx.document import Document
 
 from tasks.aggregation.word import grid
+from tasks.core.texts import Texts
 
 MAX_SEGMENTS = 12  # segment ids listed in one cell; the rest are in agreement_disagreements.csv
-UNDEFINED = "n/a"
 
 
 @dataclass(frozen=True)
@@ -28,63 +29,62 @@ class Agreement:
     disagreements: pd.DataFrame
 
 
-def agreement_section(document: Document, agreement: Agreement | None, names: dict[str, str]) -> None:
-    document.add_heading("Intercoder agreement", level=1)
+def agreement_section(document: Document, agreement: Agreement | None, names: dict[str, str], tx: Texts) -> None:
+    document.add_heading(tx("agreement.heading"), level=1)
     if agreement is None or int(agreement.overall["respondents"].iloc[0]) == 0:
-        document.add_paragraph("No transcript was coded by two coders; no agreement computed.")
+        document.add_paragraph(tx("agreement.none"))
         return
     overall = agreement.overall.iloc[0]
-    document.add_paragraph(
-        f"Coded independently by two coders: {overall['note']} ({int(overall['segments'])} segments). Each "
-        "segment × code is one unit (coded or not; nominal). Per code and over all codes used: percent "
-        "agreement, Cohen's kappa and Krippendorff's alpha."
-    )
+    coverage = _coverage(str(overall["note"]), tx)
+    document.add_paragraph(tx("agreement.intro", coverage=coverage, segments=int(overall["segments"])))
     per_code = agreement.per_code
     totals = dict(zip(per_code["code"].astype(str), (per_code["first_only"] + per_code["second_only"]).astype(int)))
-    differing = _differing(agreement.disagreements, totals)
+    differing = _differing(agreement.disagreements, totals, tx)
     rows = [
-        [names.get(str(row["code"]), str(row["code"])), *_metrics(row), differing.get(str(row["code"]), "")]
+        [names.get(str(row["code"]), str(row["code"])), *_metrics(row, tx), differing.get(str(row["code"]), "")]
         for row in per_code.to_dict("records")
     ]
     listed = agreement.disagreements["segment_id"].astype(str).tolist()  # one row per segment, in order
-    everything = _segments(listed[:MAX_SEGMENTS], len(listed))
-    rows.append([f"All codes used ({int(overall['codes'])})", *_metrics(overall.to_dict()), everything])
-    header = ["Code", "Percent agreement", "Cohen's kappa", "Krippendorff's alpha", "Segments in disagreement"]
+    everything = _segments(listed[:MAX_SEGMENTS], len(listed), tx)
+    rows.append([tx("agreement.all_codes", count=int(overall["codes"])), *_metrics(overall.to_dict(), tx), everything])
+    header = [tx(f"column.{key}") for key in ("code", "percent_agreement", "kappa", "alpha", "disagreements")]
     grid(document, header, rows)
-    document.add_paragraph(
-        f"{UNDEFINED}: undefined, because there is no variation to agree on (neither coder used the code, "
-        "or both gave it to every segment). Both coders' codes for every segment in disagreement are in "
-        "agreement_disagreements.csv, for discussion; the table is in agreement.csv."
-    )
+    document.add_paragraph(tx("agreement.footnote", undefined=tx("undefined")))
 
 
-def methods_section(document: Document, facts: list[str]) -> None:
-    document.add_heading("Methods appendix (COREQ)", level=1)
-    document.add_paragraph(
-        "The COREQ checklist (32 items), filled in from the study's records where they answer it, is in "
-        "methods.docx beside this report; items marked in yellow there are for the researcher. Key facts:"
-    )
+def methods_section(document: Document, facts: list[str], tx: Texts) -> None:
+    document.add_heading(tx("coreq.heading"), level=1)
+    document.add_paragraph(tx("coreq.intro"))
     for fact in facts:
         document.add_paragraph(fact, style="List Bullet")
 
 
-def _metrics(row: dict[str, object]) -> list[str]:
-    return [_share(_float(row["percent_agreement"])), _number(_float(row["kappa"])), _number(_float(row["alpha"]))]
+_COVERAGE = re.compile(r"(\d+) of (\d+) coded respondents coded by two coders(?:; more than two coders, left out: (.*))?")
+
+
+def _coverage(note: str, tx: Texts) -> str:
+    """agreement.py's note on who was double-coded, in the study's language."""
+    match = _COVERAGE.fullmatch(note)
+    if match is None:
+        return note
+    more = tx("agreement.more_coders", ids=match[3]) if match[3] else ""
+    return tx("agreement.coverage", double=match[1], coded=match[2]) + more
+
+
+def _metrics(row: dict[str, object], tx: Texts) -> list[str]:
+    values = [_float(row["percent_agreement"]), _float(row["kappa"]), _float(row["alpha"])]
+    undefined = tx("undefined")
+    return [
+        undefined if math.isnan(values[0]) else tx.percent(values[0]),
+        *(undefined if math.isnan(value) else tx.number(value) for value in values[1:]),
+    ]
 
 
 def _float(value: object) -> float:
     return float(value) if isinstance(value, (int, float)) else math.nan
 
 
-def _share(value: float) -> str:
-    return UNDEFINED if math.isnan(value) else f"{value:.1%}"
-
-
-def _number(value: float) -> str:
-    return UNDEFINED if math.isnan(value) else f"{value:.2f}"
-
-
-def _differing(disagreements: pd.DataFrame, totals: dict[str, int]) -> dict[str, str]:
+def _differing(disagreements: pd.DataFrame, totals: dict[str, int], tx: Texts) -> dict[str, str]:
     """code -> the first segments where one coder gave it and the other did not, and how many.
 
     `totals`: per code, the segments in disagreement (from the counts). Only as many rows are
@@ -99,12 +99,10 @@ def _differing(disagreements: pd.DataFrame, totals: dict[str, int]) -> dict[str,
         found = {str(code): [str(s) for s in ids] for code, ids in first.agg(list).items()}
         complete = all(len(found.get(code, [])) >= min(MAX_SEGMENTS, total) for code, total in totals.items())
         if complete or size >= len(disagreements):
-            return {code: _segments(ids, totals.get(code, len(ids))) for code, ids in found.items()}
+            return {code: _segments(ids, totals.get(code, len(ids)), tx) for code, ids in found.items()}
         size *= 4
 
 
-def _segments(ids: list[str], total: int) -> str:
-    more = f" and {total - len(ids)} more" if total > len(ids) else ""
+def _segments(ids: list[str], total: int, tx: Texts) -> str:
+    more = tx("agreement.more", count=total - len(ids)) if total > len(ids) else ""
     return ", ".join(ids) + more
-
-

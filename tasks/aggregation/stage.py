@@ -51,6 +51,7 @@ class AggregationStage:
             "core": hashes.digest(study.catalog.core),
             "heatmap": hashes.digest(study.catalog.heatmap),
             "title": study.config.study.title,
+            "language": study.config.study.language,  # of the report, appendix, workbook and chart
             "records": {path.name: hashes.digest(path) for path in _records(study)},
             "privacy": study.config.privacy.model_dump(mode="json"),
         }

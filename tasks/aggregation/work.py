@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from tasks.aggregation import workbook
 from tasks.aggregation.agreement import study_tables, write_agreement
 from tasks.aggregation.methods import key_facts, write_methods
 from tasks.aggregation.records import gather
@@ -24,6 +25,7 @@ from tasks.core.files import read_json, write_bytes
 from tasks.core.manifest import Outcome
 from tasks.core.stage import Cohort
 from tasks.core.study import Study
+from tasks.core.texts import Texts, readable
 
 QUOTE_COLUMNS = ["code", "segment_id", "respondent_id", "text", "category", "respondent", "rank"]
 
@@ -35,14 +37,17 @@ def run(study: Study, cohort: Cohort) -> Outcome:
     data, tables = results(study, cohort)
     out = study.catalog.result
     outputs = [t.write_csv(frame, out(f"{name}.csv")) for name, frame in tables.items()]
-    outputs.append(t.write_workbook(tables, out("results.xlsx")))
+    tx = Texts(study.config.study.language)
+    sheets = workbook.sheets(tables, study.config, tx)
+    outputs.append(t.write_workbook(sheets, out("results.xlsx"), workbook.percent_columns(tx)))
     agreement = Agreement(*study_tables(study, eligible))
     outputs += write_agreement(study, eligible, (agreement.per_code, agreement.overall, agreement.disagreements))
     facts = gather(study, eligible)
     outputs.append(write_methods(study, eligible, facts))
-    chart = frequency_chart(tables["code_frequencies"], len(eligible))
+    n = len(eligible)
+    chart = frequency_chart(tables["code_frequencies"], n, tx("figure.frequency_title"), tx("figure.frequency_axis", n=n))
     outputs.append(write_bytes(out("frequencies.png"), chart))
-    report = build_report(report_input(study, data, tables, chart, agreement, key_facts(facts)))
+    report = build_report(report_input(study, data, tables, chart, agreement, key_facts(facts, study)))
     outputs.append(save_report(report, out("report.docx")))
     coded_codes = int((tables["code_frequencies"]["respondents"] > 0).sum())
     quotes = len(tables["quotes"])
@@ -64,10 +69,12 @@ def report_input(
     coreq: list[str],
 ) -> ReportInput:
     core = upstream(study)
+    config = study.config
+    tx = Texts(config.study.language)
     heatmap = study.catalog.heatmap
-    figures = [("Figure 1. Respondents per code.", chart)]
+    figures = [(tx("report.figure_frequencies"), chart)]
     if heatmap.is_file():
-        figures.append(("Figure 2. Codes in the same segment (axial coding).", heatmap.read_bytes()))
+        figures.append((tx("report.figure_heatmap"), heatmap.read_bytes()))
     return ReportInput(
         title=study.config.study.title,
         codebook=data.codebook,
@@ -83,6 +90,9 @@ def report_input(
         figures=figures,
         agreement=agreement,
         coreq=coreq,
+        texts=tx,
+        label=lambda vocabulary, value: readable(config.label(vocabulary, value, tx.code), value),
+        heading=lambda vocabulary: config.heading(vocabulary, tx.code),
     )
 
 
@@ -94,7 +104,7 @@ def results(study: Study, cohort: Cohort) -> tuple[Coded, dict[str, pd.DataFrame
     segments = load_segments(study, eligible)
     rights = q.permissions(study, eligible)
     per_code = study.config.aggregation.quotes_per_code
-    chosen = q.best(q.candidates(data, segments, rights.quotes), ["code"], per_code)
+    chosen = q.distinct(q.candidates(data, segments, rights.quotes), per_code)
     quotes = q.shown(study, chosen, q.numbers(study), rights)
     quotes["code"] = quotes["code"].astype(str)
     quotes["category"] = quotes["category"].astype(str)

@@ -4,6 +4,9 @@ the respondent asked for it (or the study says so for everyone), and never the i
 "Best" is a simple, documented heuristic: segments more coders agreed on first, then segments whose
 length is closest to a readable quote (about 180 characters, some 30 words; at least 25); one quote
 per respondent before a second from the same respondent, so that a code's quotes show several voices.
+For the results (`distinct`), codes take their quotes in codebook order and a segment already shown
+under an earlier code comes last: a segment coded with three neighbouring codes is quoted under the
+first, and under the others only when they have no other quotable segment left.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from tasks.privacy.key import save_key
 from tasks.privacy.pseudonymise import pseudonymise_texts, strip_personal
 from tasks.privacy.review import save_review
 
-__all__ = ["Permissions", "best", "candidates", "label", "numbers", "permissions", "quote_inputs", "shown"]
+__all__ = ["Permissions", "best", "candidates", "distinct", "label", "numbers", "permissions", "quote_inputs", "shown"]
 
 MIN_CHARS = 25
 IDEAL_CHARS = 180
@@ -51,6 +54,22 @@ def best(frame: pd.DataFrame, group: list[str], per_group: int) -> pd.DataFrame:
     chosen = ordered.groupby(group, observed=True, sort=False).head(per_group)
     chosen = chosen.assign(rank=chosen.groupby(group, observed=True).cumcount() + 1)
     return chosen.drop(columns=["turn"]).reset_index(drop=True)
+
+
+def distinct(frame: pd.DataFrame, per_code: int) -> pd.DataFrame:
+    """`best` per code, with segments quoted under an earlier code (codebook order) only as a last resort."""
+    if frame.empty or per_code == 0:
+        return best(frame, ["code"], per_code)
+    ordered = frame.sort_values(["score", "seg"], ascending=[False, True], kind="stable")
+    used: set[int] = set()
+    parts = []
+    for _code, rows in ordered.groupby("code", observed=True, sort=True):
+        rows = rows.assign(reused=rows["seg"].isin(list(used)))
+        rows = rows.assign(turn=rows.groupby(["reused", "respondent_id"], observed=True).cumcount())
+        chosen = rows.sort_values(["reused", "turn"], kind="stable").head(per_code)
+        used.update(int(seg) for seg in chosen["seg"])
+        parts.append(chosen.assign(rank=np.arange(1, len(chosen) + 1)))
+    return pd.concat(parts).drop(columns=["reused", "turn"]).reset_index(drop=True)
 
 
 def shown(study: Study, frame: pd.DataFrame, numbers: dict[str, int], rights: Permissions) -> pd.DataFrame:

@@ -3,8 +3,9 @@ attribute and by interview-guide question and phase. All vectorised over the cod
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,8 @@ from tasks.core.config import InterviewGuide, natural_key
 from tasks.core.files import atomic_path, write_office
 
 PHASES = ("before", "now")
+HEADER_FILL = "DDEBF7"  # results.xlsx header row
+MAX_WIDTH = 80  # characters; longer text wraps
 
 
 def write_csv(frame: pd.DataFrame, path: Path, index: bool = False) -> Path:
@@ -22,14 +25,41 @@ def write_csv(frame: pd.DataFrame, path: Path, index: bool = False) -> Path:
     return path
 
 
-def write_workbook(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
-    """One sheet per table (names cut to Excel's 31 characters)."""
+def write_workbook(sheets: dict[str, pd.DataFrame], path: Path, percent: Collection[str] = ()) -> Path:
+    """One sheet per table (names cut to Excel's 31 characters), readable as it opens: a bold, filled
+    header row that stays in view and carries filters, columns as wide as their content, and the
+    columns named in `percent` (shares from 0 to 1) shown as percentages."""
     def save(buffer: IO[bytes]) -> None:
         with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
             for name, frame in sheets.items():
                 frame.to_excel(writer, sheet_name=name[:31], index=False)
+                _style(writer.sheets[name[:31]], frame, set(percent))
 
     return write_office(path, save)
+
+
+def _style(sheet: Any, frame: pd.DataFrame, percent: set[str]) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    bold, fill = Font(bold=True), PatternFill("solid", start_color=HEADER_FILL, end_color=HEADER_FILL)
+    for cell in sheet[1]:
+        cell.font, cell.fill = bold, fill
+        cell.alignment = Alignment(vertical="top")
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    for index, column in enumerate(frame.columns, start=1):
+        letter = get_column_letter(index)
+        values = frame[column].astype(str)
+        longest = max(len(str(column)) + 2, int(values.str.len().max()) if len(values) else 0)  # +2: the filter button
+        sheet.column_dimensions[letter].width = min(longest, MAX_WIDTH) + 2
+        if column in percent:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = "0.0%"
+        elif longest > MAX_WIDTH:  # long text (quotes) wraps inside its column
+            wrap = Alignment(wrap_text=True, vertical="top")
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.alignment = wrap
 
 
 def presence(data: Coded) -> pd.DataFrame:

@@ -27,7 +27,7 @@ class AxialCodingStage:
 
     def inputs(self, study: Study, cohort: Cohort) -> dict[str, Any]:
         eligible = cohort.eligible
-        return {"eligible": eligible, **coding_inputs(study, eligible)}
+        return {"eligible": eligible, **coding_inputs(study, eligible), "language": study.config.study.language}
 
     def run(self, study: Study, cohort: Cohort) -> Outcome:
         eligible = cohort.eligible

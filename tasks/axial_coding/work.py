@@ -9,6 +9,7 @@ from tasks.analysis.tables import write_csv
 from tasks.core.files import write_bytes
 from tasks.core.manifest import Outcome
 from tasks.core.study import Study
+from tasks.core.texts import Texts
 
 
 def run(study: Study, eligible: list[str]) -> Outcome:
@@ -19,6 +20,9 @@ def run(study: Study, eligible: list[str]) -> Outcome:
     relations = [(r.source, r.target, r.type, r.note) for r in data.codebook.relations]
     evidence = co.relation_evidence(inc, relations)
     by_segment = co.code_matrix(inc, "segments")
+    tx = Texts(study.config.study.language)
+    names = {code.id: code.name for _, code in data.codebook.codes()}
+    figure = heatmap(by_segment, tx("figure.heatmap_title"), tx("figure.heatmap_unit"), names)
     outputs = (
         write_csv(co.code_summary(data), out("codes.csv")),
         write_csv(co.category_summary(data), out("categories.csv")),
@@ -26,7 +30,7 @@ def run(study: Study, eligible: list[str]) -> Outcome:
         write_csv(co.code_matrix(inc, "respondents"), out("cooccurrence_respondents.csv"), index=True),
         write_csv(co.category_links(inc), out("category_links.csv")),
         write_csv(evidence, out("relations.csv")),
-        write_bytes(study.catalog.heatmap, heatmap(by_segment, "Codes in the same segment", "segments")),
+        write_bytes(study.catalog.heatmap, figure),
     )
     supported = int((evidence["segments"] > 0).sum())
     return Outcome(

@@ -192,6 +192,7 @@ class OpenCodingStage:
             "codings": files,
             "codebook": [category.model_dump(mode="json") for category in study.codebook.categories],
             "accept_suggestions": study.config.coding.accept_suggestions,
+            "language": study.config.study.language,  # the coding copy's
             "coder_aliases": study.config.coding.coder_aliases,
         }
 
@@ -267,13 +268,8 @@ def normalised(rid: str, codings: list[Coding]) -> pd.DataFrame:
 def _export_copy(study: Study, transcript: Transcript) -> Path:
     from tasks.open_coding.word import coding_copy, save_document  # python-docx: only when a copy is written
 
-    rid = transcript.respondent_id
-    instructions = (
-        f"Code this transcript with Word comments: select a segment's text, add a comment that names one "
-        f"or more codes (id or name from config/codebook.yaml, separated by commas) and save the file as "
-        f"codings/{rid}.docx. Do not change the segment ids in the first column."
-    )
-    return save_document(coding_copy(transcript, instructions), study.catalog.to_code(rid))
+    copy = coding_copy(transcript, study.config.study.language)  # title, instructions and headers in the study's language
+    return save_document(copy, study.catalog.to_code(transcript.respondent_id))
 
 
 def _write_suggestions(study: Study, rid: str, rows: list[dict[str, str]]) -> Path:

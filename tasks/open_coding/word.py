@@ -16,11 +16,9 @@ from typing import Any
 import docx
 
 from tasks.core.errors import InputError
+from tasks.core.texts import Texts
 from tasks.core.transcripts import Transcript
 from tasks.core.wordml import SegmentDocument, build_segment_document, read_segment_table, save_document
-
-HEADER = ("segment", "time", "speaker", "text")
-WIDTHS_CM = (2.4, 1.6, 2.2, 10.8)
 
 __all__ = ["CommentCoding", "coding_copy", "read_comments", "save_document"]
 
@@ -36,12 +34,18 @@ class CommentCoding:
     author: str
 
 
-def coding_copy(transcript: Transcript, instructions: str) -> Any:
-    """The approved transcript as a Word table (a python-docx Document), ready for comments."""
+def coding_copy(transcript: Transcript, language: str) -> Any:
+    """The approved transcript as a Word table (a python-docx Document), ready for comments, with its
+    title, instructions and column headers in `language` (the study's)."""
+    tx, rid = Texts(language), transcript.respondent_id
+    speakers = {"interviewer": tx("speaker.interviewer"), "respondent": tx("speaker.respondent")}
     rows = tuple(
-        (segment.segment_id, _clock(segment.start), segment.speaker, segment.text) for segment in transcript.segments
+        (segment.segment_id, _clock(segment.start), speakers.get(segment.speaker, segment.speaker), segment.text)
+        for segment in transcript.segments
     )
-    spec = SegmentDocument(f"Coding copy {transcript.respondent_id}", (instructions,), HEADER, rows, WIDTHS_CM)
+    header = tuple(tx(f"coding.{column}") for column in ("segment", "time", "speaker", "text"))
+    instructions = (tx("coding.instructions", rid=rid),)
+    spec = SegmentDocument(tx("coding.title", rid=rid), instructions, header, rows, language=tx.locale)
     return build_segment_document(spec)
 
 

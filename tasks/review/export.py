@@ -16,40 +16,12 @@ from tasks.core.files import fingerprint, read_json, write_json
 from tasks.core.manifest import hash_cache
 from tasks.core.study import Study
 from tasks.core.tables import read_table
-from tasks.core.transcripts import Transcript
+from tasks.core.texts import Texts
+from tasks.core.transcripts import LOW_CONFIDENCE, Segment, Transcript
 from tasks.core.wordml import SegmentDocument, build_segment_document, save_document
 
-VERSION = "1"
+VERSION = "3"  # 2: A4, the study's language on the text, columns sized to their content; 3: speakers shown
 PLACEHOLDERS = ("due_date", "respondent_id", "name", "sent_date", "title")
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "heading": "Transcript for your review",
-        "segment": "Segment (do not change)",
-        "time": "Time",
-        "speaker": "Speaker",
-        "text": "Text",
-        "cover": "Dear {name},\n\nThank you for the interview. Below is the transcript of our conversation. "
-        "Please read it by {due_date}. You may correct, strike or comment on any passage (Word's track "
-        "changes and comments are welcome); please do not change the segment numbers in the first column.\n\n"
-        "You may also withhold your consent for the use of this transcript: then simply tell me so.",
-    },
-    "nl": {
-        "heading": "Transcript ter controle",
-        "segment": "Segment (niet wijzigen)",
-        "time": "Tijd",
-        "speaker": "Spreker",
-        "text": "Tekst",
-        "cover": "Beste {name},\n\nDank voor het interview. Hieronder staat de uitgeschreven tekst van ons "
-        "gesprek. Wilt u die uiterlijk {due_date} lezen? U mag elke passage verbeteren, doorhalen of van "
-        "commentaar voorzien (met 'Wijzigingen bijhouden' en opmerkingen in Word); wijzig alstublieft de "
-        "segmentnummers in de eerste kolom niet.\n\nU mag ook uw toestemming voor het gebruik van dit "
-        "transcript weigeren: laat het mij dan gewoon weten.",
-    },
-}
-MONTHS = {
-    "en": "January February March April May June July August September October November December",
-    "nl": "januari februari maart april mei juni juli augustus september oktober november december",
-}
 
 
 @dataclass(frozen=True)
@@ -66,7 +38,7 @@ def export_review(study: Study, rid: str, draft: Transcript, draft_sha256: str |
     state = read_json(state_file) if state_file.is_file() else {}
     settings = study.config.review
     key = fingerprint([VERSION, draft_sha256, settings.cover_text, settings.respond_within_days,
-                       study.language, study.config.study.title])
+                       study.language, study.config.study.language, study.config.study.title])
     sent_on = dt.date.fromisoformat(state["sent_on"]) if "sent_on" in state else today
     due_on = sent_on + dt.timedelta(days=settings.respond_within_days)
     current = hash_cache(study).digest(outbox)
@@ -80,26 +52,33 @@ def export_review(study: Study, rid: str, draft: Transcript, draft_sha256: str |
 
 
 def review_document(study: Study, rid: str, draft: Transcript, sent_on: dt.date, due_on: dt.date) -> SegmentDocument:
-    labels = LABELS.get(study.language.split("-")[0], LABELS["en"])
+    tx = Texts(study.config.study.language)
     values = {
-        "due_date": long_date(due_on, study.language),
-        "sent_date": long_date(sent_on, study.language),
+        "due_date": long_date(due_on, tx.language),
+        "sent_date": long_date(sent_on, tx.language),
         "respondent_id": rid,
         "name": respondent_name(study, rid) or rid,
         "title": study.config.study.title,
     }
-    cover = cover_text(study.config.review.cover_text or labels["cover"], values)
+    cover = cover_text(study.config.review.cover_text or tx("review.cover"), values)
+    speakers = {"interviewer": tx("speaker.interviewer"), "respondent": tx("speaker.respondent"), "unknown": ""}
     rows = tuple(
-        (s.segment_id, clock(s.start), "" if s.speaker == "unknown" else s.speaker, s.text.strip())
-        for s in draft.segments
+        (s.segment_id, clock(s.start), speaker_shown(s, speakers), s.text.strip()) for s in draft.segments
     )
     return SegmentDocument(
-        title=f"{labels['heading']}: {rid}",
-        intro=(study.config.study.title, *cover),
-        columns=(labels["segment"], labels["time"], labels["speaker"], labels["text"]),
+        title=f"{tx('review.heading')}: {rid}",
+        intro=(study.config.study.title, *cover, tx("review.speakers")),
+        columns=(tx("review.segment"), tx("review.time"), tx("review.speaker"), tx("review.text")),
         rows=rows,
-        widths_cm=(2.8, 1.5, 2.4, 10.3),
+        language=tx.locale,
     )
+
+
+def speaker_shown(segment: Segment, labels: dict[str, str]) -> str:
+    """The speaker's label, marked "(?)" where it was found with low confidence (importer.speaker_written reads it back)."""
+    label = labels.get(segment.speaker, segment.speaker)
+    unsure = label and segment.speaker_confidence is not None and segment.speaker_confidence < LOW_CONFIDENCE
+    return f"{label} (?)" if unsure else label
 
 
 def cover_text(template: str, values: dict[str, str]) -> tuple[str, ...]:
@@ -123,8 +102,8 @@ def respondent_name(study: Study, rid: str) -> str:
 
 
 def long_date(day: dt.date, language: str) -> str:
-    months = MONTHS.get(language.split("-")[0])
-    return f"{day.day} {months.split()[day.month - 1]} {day.year}" if months else day.isoformat()
+    """"3 april 2024" in the study's language (ISO where its month names are not known)."""
+    return Texts(language).date(day)
 
 
 def clock(seconds: float) -> str:

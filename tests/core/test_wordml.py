@@ -182,3 +182,40 @@ def test_empty_document_and_document_without_table(tmp_path: Path) -> None:
         "letter.docx: no transcript table found (a table whose first column holds segment ids); "
         "ask for the review document to be returned with its table"
     )
+
+
+def test_segment_documents_are_a4_in_the_study_language_with_columns_sized_to_their_content(tmp_path: Path) -> None:
+    spec = SegmentDocument(
+        title="Transcript ter controle: R01",
+        intro=("Lees dit.",),
+        columns=("Segment (niet wijzigen)", "Tijd", "Spreker", "Tekst"),
+        rows=ROWS,
+        language="nl-NL",
+    )
+    path = save_document(build_segment_document(spec), tmp_path / "R01.docx")
+    document = docx.Document(str(path))
+    section = document.sections[0]
+    assert (round(section.page_width.cm, 2), round(section.page_height.cm, 2)) == (21.0, 29.7)
+    with zipfile.ZipFile(path) as archive:
+        styles = archive.read("word/styles.xml").decode()
+    assert '<w:lang w:val="nl-NL" w:eastAsia="nl-NL" w:bidi="ar-SA"/>' in styles
+    table = document.tables[0]
+    widths = [round(column.width.cm, 2) for column in table.columns]
+    assert abs(sum(column.width.cm for column in table.columns) - 17.0) < 0.001  # A4 less two 2 cm margins
+    assert widths[:3] == [2.53, 1.41, 2.96]  # "R01-0003", "0:09", "interviewer" and 0.45 cm padding; the text: the rest
+    assert 'w:type="fixed"' in table._tbl.xml and "w:tblHeader" in table._tbl.xml
+
+
+def test_fit_table_breaks_no_word_and_turns_headers_when_the_words_are_too_wide() -> None:
+    from tasks.core.wordml.layout import TEXT_WIDTH_CM, fit_table, longest_word_cm
+
+    narrow = fit_table(["Code", "Respondenten", "Segmenten"], [["Verwachtingsmanagement", "5 van n=13", "5"]])
+    assert (narrow.size_pt, narrow.turned) == (10, False)
+    assert narrow.widths_cm[0] > longest_word_cm("Verwachtingsmanagement", 10)
+    assert round(sum(narrow.widths_cm), 6) == TEXT_WIDTH_CM
+    roles = [f"adviseur informatievoorziening {i} (n=1)" for i in range(6)]
+    wide = fit_table(["Code", *roles], [["Verwachtingsmanagement", *"010101"]])
+    assert wide.turned and wide.size_pt == 10
+    assert all(width > longest_word_cm(word, wide.size_pt) for width, word in zip(wide.widths_cm, ["Verwachtingsmanagement", "0"]))
+    assert wide.header_cm > longest_word_cm("informatievoorziening", wide.size_pt)
+    assert round(sum(wide.widths_cm), 6) == TEXT_WIDTH_CM

@@ -41,16 +41,16 @@ def test_items_the_records_answer(study: Study) -> None:
     assert items["13. Non-participation"][:4] == [
         "Did not respond to the invitation: 1.",
         "Refused recording or transcription: none.",
-        "Withdrew (date): R03 (2024-04-02).",
+        "Withdrew (date): R03 (2 April 2024).",
         "Withheld consent after reading the transcript (date): none.",
     ]
     assert items["11. Method of approach"][0] == (
-        "Interviewees by recruitment channel: linkedin (1), municipality_email (1), network (1)."
+        "Interviewees by recruitment channel: linkedin (1), municipality email (1), network (1)."
     )
-    assert items["14. Setting of data collection"][0] == "Interview mode: in_person (1), online (1)."
+    assert items["14. Setting of data collection"][0] == "Interview mode: in person (1), online (1)."
     assert items["16. Description of sample"] == [
         "Municipality size: large (1), small (1). Role: allround (1), wmo (1).",
-        "Interviews held between 2024-03-15 and 2024-03-20.",
+        "Interviews held between 15 March 2024 and 20 March 2024.",
     ]
     assert items["21. Duration"] == [
         "Recording length in minutes: median 30, range 30–30 (n = 2).",
@@ -59,7 +59,7 @@ def test_items_the_records_answer(study: Study) -> None:
     assert items["23. Transcripts returned"] == [
         (
             "Transcripts were returned to the participants for comment and correction (member check). "
-            "Decisions recorded: approved (1), approved_with_changes (1)."
+            "Decisions recorded: approved (1), approved with changes (1)."
         )
     ]
     assert items["24. Number of data coders"] == [
@@ -79,10 +79,10 @@ def test_coding_tree_counts_participants(study: Study) -> None:
     table = methods_document(study, ["R01", "R02"]).tables[0]
     assert [[cell.text for cell in row.cells] for row in table.rows] == [
         ["Category", "Code", "Participants"],
-        ["Organisatie", "Over kokers heen", "2 of 2"],
-        ["Organisatie", "Datateam", "1 of 2"],
-        ["Kwaliteit van data", "Granulariteit", "1 of 2"],
-        ["Kwaliteit van data", "Ongebruikt", "0 of 2"],
+        ["Organisatie", "Over kokers heen", "2 of n=2"],
+        ["Organisatie", "Datateam", "1 of n=2"],
+        ["Kwaliteit van data", "Granulariteit", "1 of n=2"],
+        ["Kwaliteit van data", "Ongebruikt", "0 of n=2"],
     ]
 
 

@@ -59,8 +59,8 @@ def test_quotes_respect_consent_and_pseudonymise(root: Path) -> None:
         'silos,R01-0003,R01,"Data gives insight into problems in the neighbourhood, that was the hope for all of us.",org,1,2\n'
         'language,R02-0002,R02,"Every domain in [ORGANISATIE-1] has its own definition of a client, which confuses '
         'everybody here.",org,2,1\n'
-        'insight,R01-0003,R01,"Data gives insight into problems in the neighbourhood, that was the hope for all of us.",work,1,1\n'
-        'insight,R02-0003,R02,"The data gives insight, but we must interpret it with care and context.",work,2,2\n'
+        'insight,R02-0003,R02,"The data gives insight, but we must interpret it with care and context.",work,2,1\n'
+        'insight,R01-0003,R01,"Data gives insight into problems in the neighbourhood, that was the hope for all of us.",work,1,2\n'
         "justify,R01-0005,R01,Now I read a dashboard every week and I justify choices with the figures we have.,work,1,1\n"
         "technical,R01-0005,R01,Now I read a dashboard every week and I justify choices with the figures we have.,skills,1,1\n"
         'technical,R02-0003,R02,"The data gives insight, but we must interpret it with care and context.",skills,2,2\n'
@@ -137,14 +137,28 @@ def test_who_was_left_out_and_why(root: Path) -> None:
     )
 
 
-def test_the_workbook_has_one_sheet_per_table(root: Path) -> None:
-    book = openpyxl.load_workbook(root / "out" / "results" / "results.xlsx", read_only=True)
+def test_the_workbook_has_one_sheet_per_table_readable_as_it_opens(root: Path) -> None:
+    book = openpyxl.load_workbook(root / "out" / "results" / "results.xlsx")
     assert book.sheetnames == [
-        "code_frequencies", "code_by_respondent", "quotes", "by_attribute", "by_question", "by_phase", "left_out",
+        "Code frequencies", "Codes by respondent", "Quotes", "By attribute", "By question", "By phase", "Left out",
     ]
-    rows = [list(row) for row in book["code_frequencies"].iter_rows(values_only=True)]
+    sheet = book["Code frequencies"]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[0] == ["Category", "Category name", "Code", "Code name", "Respondents", "n", "Share", "Segments"]
     assert rows[3] == ["work", "Change in work", "insight", "Data gives insight", 3, 3, 1, 3]
     assert len(rows) == 6
+    assert (sheet.freeze_panes, sheet.auto_filter.ref) == ("A2", "A1:H6")
+    assert all(cell.font.b and cell.fill.fgColor.rgb == "00DDEBF7" for cell in sheet[1])
+    assert [sheet[f"G{row}"].number_format for row in range(2, 7)] == ["0.0%"] * 5
+    widths = {letter: sheet.column_dimensions[letter].width for letter in "ABDG"}
+    assert widths == {"A": 12, "B": 28, "D": 25, "G": 9}  # the longest text (or header, with its filter) + 2
+    by_attribute = [list(row) for row in book["By attribute"].iter_rows(values_only=True)]
+    assert by_attribute[0] == ["Attribute", "Value", "n", "Category", "Code", "Respondents", "Share"]
+    assert by_attribute[26][:2] == ["interview mode", "online"] and by_attribute[31][:2] == ["interview mode", "in person"]
+    assert book["By attribute"]["G2"].number_format == "0.0%"
+    assert [list(row) for row in book["Left out"].iter_rows(values_only=True)] == [
+        ["Respondent id", "Reason"], ["R04", "withdrawn on 1 March 2024"], ["R05", "open coding is waiting"],
+    ]
 
 
 def blocks(path: Path) -> list[tuple[str, object]]:
@@ -165,7 +179,7 @@ def test_the_report_reads_like_the_thesis(root: Path) -> None:
         "Results: Data-driven steering", "Method", "Methods appendix (COREQ)", "Intercoder agreement",
         "Respondents left out", "Core category", "Results per category",
         "Change in work", "Change in the organisation", "Competences", "By respondent attribute",
-        "municipality size", "role", "interview mode", "Expectations and now", "Figures",
+        "Municipality size", "Role", "Interview mode", "Expectations and now", "Figures",
     ]
     texts = [text for _, text in report if isinstance(text, str)]
     assert texts[2] == (
@@ -175,9 +189,9 @@ def test_the_report_reads_like_the_thesis(root: Path) -> None:
         "Recruitment: 6 contacted, 5 responded. Channels of the respondents included: linkedin 1, "
         "municipality email 1, network 1. Interview mode: online 2, in person 1."
     )
-    assert texts[4] == "Interviews held from 2024-01-10 to 2024-01-15."
+    assert texts[4] == "Interviews held from 10 January 2024 to 15 January 2024."
     assert [text for style, text in report if style == "List Bullet"][-2:] == [
-        "R04: withdrawn on 2024-03-01", "R05: open coding is waiting",
+        "R04: withdrawn on 1 March 2024", "R05: open coding is waiting",
     ]
     assert "Core category: Change in work. Proposed as the most connected category: 4 segments shared with 2 " \
         "other categories, 3 codebook relations." in texts
@@ -194,9 +208,9 @@ def test_the_report_reads_like_the_thesis(root: Path) -> None:
     ]
     assert tables[-1][0] == ["Code", "Before", "Now"] and tables[-1][4] == ["Justifying choices", "0", "2"]
     quotes = [text for style, text in report if style == "Quote"]
-    assert quotes[:3] == [
-        'Respondent 1: "Data gives insight into problems in the neighbourhood, that was the hope for all of us."',
+    assert quotes[:3] == [  # a segment already quoted under an earlier code (silos) comes last
         'Respondent 2: "The data gives insight, but we must interpret it with care and context."',
+        'Respondent 1: "Data gives insight into problems in the neighbourhood, that was the hope for all of us."',
         'Respondent 1: "Now I read a dashboard every week and I justify choices with the figures we have."',
     ]
     assert len(quotes) == 8 and all(q.startswith(("Respondent 1: ", "Respondent 2: ")) for q in quotes)

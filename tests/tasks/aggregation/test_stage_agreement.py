@@ -23,6 +23,7 @@ import pytest
 from tasks.core.files import write_text
 from tasks.core.manifest import load_manifest
 from tasks.core.study import Study
+from tasks.core.texts import Texts
 from tests.tasks.coding_fixtures import coded_study, fakes, run_aggregate, run_pipeline, write_study  # noqa: F401
 from tests.tasks.aggregation.test_stage import blocks
 
@@ -81,8 +82,8 @@ def test_the_report_has_the_methods_key_facts(root: Path) -> None:
     facts = [text for style, text in report[at + 2 : at + 8]]
     assert facts == [
         "Participants: 5 interviews held, n = 3 in the analysis; 6 contacted, 5 responded.",
-        "Withdrew: R04 (2024-03-01); withheld consent after reading the transcript: none.",
-        "Setting: interview mode online (2), in_person (1); interviews held between 2024-01-10 and 2024-01-15.",
+        "Withdrew: R04 (1 March 2024); withheld consent after reading the transcript: none.",
+        "Setting: interview mode online (2), in person (1); interviews held between 10 January 2024 and 15 January 2024.",
         "Transcripts returned to the participants (member check); decisions: none recorded.",
         (
             "Coders: 2. 1 transcript(s) were coded independently by two coders (5 segments, 4 codes used): "
@@ -185,7 +186,7 @@ def test_long_lists_of_disagreements_are_cut_in_the_report() -> None:
     codings = pd.DataFrame(rows, columns=["respondent_id", "segment_id", "code", "coder"])
     units = pd.DataFrame([("R01", f"R01-{n:04d}") for n in range(1, 31)], columns=["respondent_id", "segment_id"])
     document = docx.Document()
-    agreement_section(document, Agreement(*agreement_tables(codings, units, ["silos", "team"])), {"silos": "Silos"})
+    agreement_section(document, Agreement(*agreement_tables(codings, units, ["silos", "team"])), {"silos": "Silos"}, Texts("en"))
     cells = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
     listed = ", ".join(f"R01-{n:04d}" for n in range(1, 13))
     # silos: 30 units, 14 AB only: p_o 16/30, kappa 0, alpha 1 - 59·14/(46·14) = -13/46

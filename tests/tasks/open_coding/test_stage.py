@@ -51,7 +51,7 @@ def test_waiting_until_a_codings_file_exists_with_a_coding_copy_to_work_in(study
         "(a coding copy is in out/05_open_coding/to_code/R05.docx)"),
     )
     copy = read_segment_table(study.catalog.to_code("R05"), "R05.docx")  # the review document's layout
-    assert copy.header == ("segment", "time", "speaker", "text")
+    assert copy.header == ("Segment", "Time", "Speaker", "Text")
     assert [row.cells for row in copy.rows] == [("R05-0001", "0:00:10", "respondent", transcript("R05").segments[0].text)]
     assert outcome.outputs == (study.catalog.to_code("R05"), study.catalog.suggestions("R05"))
 
