@@ -86,9 +86,12 @@ def test_an_unknown_code_exits_1_and_the_report_says_who_is_left_out(coded_study
     )
     assert "open_coding       ran   3, skipped   0   2 done, 1 failed\n" in stdout
     assert f"Report: {coded_study.catalog.result('report.docx')}\n" in stdout
-    paragraphs = [p.text for p in docx.Document(str(coded_study.catalog.result("report.docx"))).paragraphs]
-    left_out = paragraphs[paragraphs.index("Respondents left out") + 1]
-    assert left_out == "R02: open coding is failed"
+    assert coded_study.catalog.result("left_out.csv").read_text(encoding="utf-8") == (
+        "respondent_id,reason\nR02,open coding is failed\n"
+    )
+    report = docx.Document(str(coded_study.catalog.result("report.docx")))
+    left_out = [p.text for p in report.paragraphs if p.style is not None and p.style.name == "List Bullet"]
+    assert [text.split(":")[0] for text in left_out if text.startswith("R0")] == ["R02"]  # the left-out list
 
 
 def test_a_mistyped_review_decision_exits_1(coded_study: Study) -> None:
