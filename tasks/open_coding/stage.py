@@ -22,9 +22,9 @@ from tasks.core.catalog.coded import CODING_COLUMNS
 from tasks.core.coders import Coders
 from tasks.core.config import Codebook
 from tasks.core.errors import InputError, where
-from tasks.core.files import atomic_path
 from tasks.core.ids import segment_respondent
 from tasks.core.manifest import Outcome, hash_cache
+from tasks.core.sheets import write_csv
 from tasks.core.study import Study
 from tasks.core.tables import parse_yes_no, read_table
 from tasks.core.transcripts import Transcript, load_transcript
@@ -218,9 +218,7 @@ class OpenCodingStage:
             names = ", ".join(f"codings/{path.name}" for path in files.values()) or "the keyword suggestions"
             return Outcome("waiting", f"researcher: {names} holds no codings yet; add codes (coding copy: {copy})", outputs=outputs)
         frame = normalised(rid, codings)
-        path = study.catalog.coded(rid)
-        with atomic_path(path) as tmp:
-            frame.to_csv(tmp, index=False, lineterminator="\n")
+        path = write_csv(frame, study.catalog.coded(rid))  # read back unescaped by catalog.coded
         segments = frame["segment_id"].nunique()
         return Outcome(
             "done",
@@ -275,9 +273,7 @@ def _export_copy(study: Study, transcript: Transcript) -> Path:
 def _write_suggestions(study: Study, rid: str, rows: list[dict[str, str]]) -> Path:
     import pandas as pd
 
-    path = study.catalog.suggestions(rid)
-    with atomic_path(path) as tmp:
-        pd.DataFrame(rows, columns=list(SUGGESTION_COLUMNS)).to_csv(tmp, index=False, lineterminator="\n")
+    path = write_csv(pd.DataFrame(rows, columns=list(SUGGESTION_COLUMNS)), study.catalog.suggestions(rid))
     return path
 
 

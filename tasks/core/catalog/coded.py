@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from tasks.core.coders import coder_key
 from tasks.core.errors import InputError
+from tasks.core.sheets import unescaped
 from tasks.core.study import Study
 
 if TYPE_CHECKING:  # pandas costs ~0.5 s to import; status never needs it
@@ -38,6 +39,8 @@ def read_coded(study: Study, rids: list[str], missing_ok: bool = False) -> pd.Da
             raise InputError(f"{study.catalog.relative(path)}: not written by this version; run open coding again")
         chunks.append(body if body.endswith(b"\n") or not body else body + b"\n")
     frame = pd.read_csv(io.BytesIO(b"".join(chunks)), dtype=object, keep_default_na=False)
+    for column in ("code", "coder", "source", "note"):  # written Excel-safe: "'@SUM(1)" is coder "@SUM(1)"
+        frame[column] = frame[column].map(unescaped)
     return _one_spelling_per_coder(frame)
 
 
