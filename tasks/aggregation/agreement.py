@@ -26,7 +26,8 @@ import pandas as pd
 
 from tasks.analysis.frames import load_coded, load_segments
 from tasks.analysis.inputs import coding_inputs, transcript_inputs
-from tasks.core.files import atomic_path, fingerprint, remove
+from tasks.core.files import fingerprint, remove
+from tasks.core.sheets import write_csv
 from tasks.core.study import Study
 
 KEYS = ["respondent_id", "segment_id"]
@@ -240,6 +241,5 @@ def write_agreement(
         return ()
     table = pd.concat([per_code, overall[per_code.columns]], ignore_index=True)
     for frame, path in ((table.round(4), paths[0]), (disagreements, paths[1])):
-        with atomic_path(path) as tmp:
-            frame.to_csv(tmp, index=False, lineterminator="\n")
+        write_csv(frame, path)
     return paths

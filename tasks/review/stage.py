@@ -17,8 +17,9 @@ from typing import Any
 
 from tasks.core.catalog.reviews import Decision, decision_of, read_reviews, row_problems
 from tasks.core.errors import InputError
-from tasks.core.files import atomic_path, fingerprint
+from tasks.core.files import fingerprint
 from tasks.core.manifest import Manifest, Outcome, hash_cache
+from tasks.core.sheets import write_csv
 from tasks.core.study import Study
 from tasks.core.transcripts import Transcript, load_transcript, save_transcript
 from tasks.review.export import export_review
@@ -179,8 +180,7 @@ def _import(study: Study, rid: str, draft: Transcript) -> Imported:
 def _write_csv(path: Path, records: list[dict[str, Any]], columns: list[str]) -> None:
     import pandas as pd  # here, not at import: `status` imports this module
 
-    with atomic_path(path) as tmp:
-        pd.DataFrame.from_records(records, columns=columns).to_csv(tmp, index=False, lineterminator="\n")
+    write_csv(pd.DataFrame.from_records(records, columns=columns), path)
 
 
 def _count(n: int, word: str) -> str:
