@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tasks.core.archives import check_archive, check_regular_file
 from tasks.core.errors import InputError, where
+from tasks.core.sheets import unescaped
 
 YES = {"yes", "y", "ja", "j", "true", "1", "x"}
 NO = {"no", "n", "nee", "false", "0"}
@@ -30,7 +31,9 @@ class Row:
             raise InputError(self.problem)
 
     def get(self, column: str) -> str:
-        return self.values.get(column, "").strip()
+        """The cell's text, stripped; an apostrophe that kept it from running as a formula in
+        Excel (see tasks/core/sheets.py) is not part of the value."""
+        return unescaped(self.values.get(column, "").strip())
 
 
 @dataclass

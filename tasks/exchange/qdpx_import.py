@@ -28,6 +28,7 @@ from tasks.core.archives import check_archive, check_regular_file
 from tasks.core.errors import InputError
 from tasks.core.files import write_text
 from tasks.core.ids import is_respondent_id, segment_respondent
+from tasks.core.sheets import safe_row
 from tasks.core.study import Study
 from tasks.core.tables import read_table
 from tasks.exchange.common import Span, approved_ids, find_spans, load_approved, render_source
@@ -282,7 +283,7 @@ def _write(study: Study, rid: str, rows: list[Row], replace: bool, report: Impor
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
-    writer.writerows(rows)
+    writer.writerows(safe_row(row) for row in rows)
     write_text(target, buffer.getvalue())
 
 

@@ -22,6 +22,7 @@ import threading
 from dataclasses import dataclass, field
 
 from tasks.core.files import write_text
+from tasks.core.sheets import safe_row, unescaped
 from tasks.core.study import Study
 from tasks.privacy.cache import save_cache
 from tasks.privacy.variants import PLACEHOLDER
@@ -99,7 +100,8 @@ def read_rows(study: Study) -> dict[str, list[Row]]:
         next(reader, None)
         for record in reader:
             if len(record) >= 4:
-                rows.setdefault(record[0], []).append((record[1], record[2], record[3]))
+                rid, *values = (unescaped(value) for value in record[:4])
+                rows.setdefault(rid, []).append((values[0], values[1], values[2]))
     return rows
 
 
@@ -108,7 +110,7 @@ def _write(study: Study, rows: dict[str, list[Row]]) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(HEADER)
-    writer.writerows((rid, *row) for rid in sorted(rows) for row in rows[rid])
+    writer.writerows(safe_row((rid, *row)) for rid in sorted(rows) for row in rows[rid])
     text = buffer.getvalue()
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return

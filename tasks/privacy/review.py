@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from tasks.core.files import write_text
+from tasks.core.sheets import safe_row
 from tasks.core.study import Study
 
 HEADER = ("respondent_id", "segment_id", "candidate", "replacement", "found_by")
@@ -47,7 +48,7 @@ def save_review(study: Study) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(HEADER)
-    writer.writerows(sorted(review(study).rows))
+    writer.writerows(safe_row(row) for row in sorted(review(study).rows))
     write_text(study.catalog.pseudonymisation_review, buffer.getvalue())
 
 
