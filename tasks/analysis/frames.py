@@ -52,14 +52,18 @@ def code_table(codebook: Codebook) -> pd.DataFrame:
 
 def load_coded(study: Study, eligible: list[str]) -> Coded:
     """The eligible respondents' codings (cached per content hashes)."""
-    key = (tuple(eligible), tuple(sorted(coding_inputs(study, eligible)["codings"].items())))
+    key = (
+        tuple(eligible),
+        tuple(sorted(coding_inputs(study, eligible)["codings"].items())),
+        tuple(sorted(transcript_inputs(study, eligible).items())),
+    )
     return study.cache.memo(load_coded, key, lambda: _load_coded(study, eligible))
 
 
 def _load_coded(study: Study, eligible: list[str]) -> Coded:
     codebook = study.codebook
     codes = code_table(codebook)
-    rows = read_coded(study, eligible)
+    rows = _spoken_by_respondents(read_coded(study, eligible), load_segments(study, eligible))
     unknown = sorted(set(rows["code"]) - set(codes["code"]))
     if unknown:
         first = rows.loc[rows["code"] == unknown[0], "respondent_id"].iloc[0]
@@ -69,6 +73,13 @@ def _load_coded(study: Study, eligible: list[str]) -> Coded:
         )
     coded, segment_ids = _distinct(rows, list(codes["code"]), list(eligible), codebook)
     return Coded(list(eligible), codebook, rows, coded, codes, segment_ids)
+
+
+def _spoken_by_respondents(rows: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
+    """Codings of what respondents said: a coded interviewer segment (a question, a probe) counts
+    nowhere and is never quoted."""
+    asked = segments.loc[segments["speaker"] == "interviewer", "segment_id"]
+    return rows[~rows["segment_id"].isin(asked)].reset_index(drop=True) if len(asked) else rows
 
 
 def _distinct(

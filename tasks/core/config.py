@@ -209,6 +209,16 @@ class TranscriptionSection(Model):
     min_silence_ms: Annotated[int, Field(ge=100)] = 500
     # pauses of at least this many seconds between two words of a segment become `(..)` (None: off)
     mark_pauses_s: Annotated[float, Field(gt=0.0)] | None = None
+    # a stereo recording with one speaker per channel: who speaks on the left and on the right
+    # channel; None: detected (one channel near-silent while the other speaks), named by voice or guide
+    channels: tuple[Literal["interviewer", "respondent"], Literal["interviewer", "respondent"]] | None = None
+
+    @field_validator("channels")
+    @classmethod
+    def _two_speakers(cls, value: tuple[str, str] | None) -> tuple[str, str] | None:
+        if value is not None and value[0] == value[1]:
+            raise ValueError("name one channel interviewer and the other respondent, e.g. [interviewer, respondent]")
+        return value
 
 
 class ReviewSection(Model):

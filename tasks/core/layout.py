@@ -9,6 +9,8 @@ it would remove every other respondent's approved transcript.
 from __future__ import annotations
 
 AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".m4a", ".ogg", ".opus")
+TRACKS = ("interviewer", "respondent")  # audio/<id>/<track>.<ext>: one track per participant
+INTERVIEWER_VOICE = "interviewer_voice"  # audio/interviewer_voice.<ext>: a clip of the interviewer's voice
 STAGE_DIRS = {
     "recruitment": "01_recruitment",
     "consent": "02_consent",
@@ -38,5 +40,5 @@ INPUT_NAMES = (
 # Sub-folders the stages write beside per-respondent files: no respondent id may take these names.
 SUBFOLDERS = ("approved", "outbox", "sent", "to_code", "suggestions")
 RESERVED = frozenset(
-    name.lower() for name in (*STAGE_DIRS.values(), *SUBFOLDERS, STATE_DIR, LOG_DIR, "hashes", "run", "_study")
+    name.lower() for name in (*STAGE_DIRS.values(), *SUBFOLDERS, STATE_DIR, LOG_DIR, "hashes", "run", "_study", INTERVIEWER_VOICE)
 )

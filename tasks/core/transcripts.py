@@ -13,7 +13,12 @@ from typing import Any, Literal
 from tasks.core.errors import InputError
 from tasks.core.files import read_json, write_json
 
+LOW_CONFIDENCE = 0.75
+
 Speaker = Literal["interviewer", "respondent", "unknown"]
+# how a segment's speaker was found, most trusted first: its own track, its own stereo channel, its
+# voice (diarization), the interview guide's questions (text only), or the respondent's correction
+SpeakerSource = Literal["track", "channel", "voice", "guide", "review"]
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,8 @@ class Segment:
     speaker: Speaker
     text: str
     question_id: str | None = None
+    speaker_source: SpeakerSource | None = None
+    speaker_confidence: float | None = None  # 0..1; below LOW_CONFIDENCE the review document flags it
 
     def with_text(self, text: str) -> Segment:
         return replace(self, text=text)

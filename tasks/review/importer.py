@@ -69,12 +69,19 @@ def import_returned(path: Path, label: str, draft: Transcript, outbox: str) -> I
             changes.append(Change(segment.segment_id, segment.text.strip(), after, words_changed(segment.text, after)))
             segment = replace(segment, text=after)
         segments.append(segment)
-        spoken = SPEAKER_WORDS.get(" ".join(row.cell(2).split()).casefold()) if len(row.cells) >= 4 else None
+        spoken = speaker_written(row.cell(2)) if len(row.cells) >= 4 else None
         if spoken is not None:
             explicit[segment.segment_id] = spoken
     notes = [Note("", c.text) for c in table.loose_comments]
     notes += [Note(row.segment_id, c.text) for row in table.rows for c in row.comments]
     return Imported(tuple(segments), explicit, tuple(changes), tuple(notes), table.comment_count)
+
+
+def speaker_written(cell: str) -> Speaker | None:
+    """The speaker a speaker cell names ("respondent", "Interviewer (?)": the review document marks
+    a speaker it is unsure of with "(?)"); None for an empty or unknown word."""
+    word = " ".join(cell.replace("(?)", " ").replace("?", " ").split()).casefold()
+    return SPEAKER_WORDS.get(word)
 
 
 def check_rows(table: SegmentTable, draft: Transcript, label: str, outbox: str) -> None:

@@ -13,20 +13,41 @@ from pathlib import Path
 from typing import Any
 
 from tasks.core.catalog.consent import consent_of, may_process
-from tasks.core.files import read_json
+from tasks.core.files import fingerprint, read_json
 from tasks.core.layout import AUDIO_SUFFIXES
 from tasks.core.manifest import Outcome, hash_cache
 from tasks.core.study import Study
 from tasks.core.transcripts import Transcript, load_transcript
 
 log = logging.getLogger("interview_study")
-VERSION = "2"  # 2: packed, batched decoding; integrity flags
+VERSION = "3"  # 2: packed, batched decoding; integrity flags; 3: speakers from the recording
 IDENTITY = ("audio_sha256", "language", "settings")
 REMOVED = "recording removed from audio/"
 
 
 def settings_of(study: Study) -> dict[str, Any]:
     return study.config.transcription.model_dump(mode="json")
+
+
+def recording_digest(study: Study, path: Path | None) -> str | None:
+    """The recording's content hash; for a folder of tracks, the hash of its tracks' hashes."""
+    if path is None:
+        return None
+    hashes = hash_cache(study)
+    if not path.is_dir():
+        return hashes.digest(path)
+    return fingerprint({track: hashes.digest(file) for track, file in study.catalog.tracks(path).items()})
+
+
+def speaker_inputs(study: Study) -> dict[str, Any]:
+    """What naming the speakers reads besides the recording: the interviewer's voice clip and the
+    guide (whose questions tell which voice is the interviewer's)."""
+    voice = study.catalog.interviewer_voice()
+    guide = study.catalog.config_file("interview_guide.yaml")
+    return {
+        "interviewer_voice": hash_cache(study).digest(voice) if voice else None,
+        "guide": fingerprint(study.guide.model_dump(mode="json")) if guide.is_file() else None,
+    }
 
 
 def approved_identity(study: Study, respondent_id: str) -> dict[str, Any] | None:
@@ -80,12 +101,13 @@ class TranscriptionStage:
     def inputs(self, study: Study, respondent_id: str) -> dict[str, Any]:
         if not may_process(study, respondent_id):
             return {"consent": False}  # the recording is not even hashed
-        path = study.catalog.audio(respondent_id)
+        path = study.catalog.recording(respondent_id)
         current = {
             "recording": path.name if path else None,
-            "audio_sha256": hash_cache(study).digest(path) if path else None,
+            "audio_sha256": recording_digest(study, path),
             "language": study.language,
             "settings": settings_of(study),
+            **speaker_inputs(study),
         }
         approved = approved_identity(study, respondent_id)
         if approved is not None and changes(approved, current):
@@ -95,9 +117,9 @@ class TranscriptionStage:
     def run(self, study: Study, respondent_id: str) -> Outcome:
         if not may_process(study, respondent_id):
             return _no_consent(study, respondent_id)
-        path = study.catalog.audio(respondent_id)
+        path = study.catalog.recording(respondent_id)
         current = {
-            "audio_sha256": hash_cache(study).digest(path) if path else None,
+            "audio_sha256": recording_digest(study, path),
             "language": study.language,
             "settings": settings_of(study),
         }

@@ -7,11 +7,13 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from tasks.core.config import TranscriptionSection
+import numpy as np
+
+from tasks.core.config import InterviewGuide, TranscriptionSection
 from tasks.core.errors import InputError
 from tasks.core.study import Study
 from tasks.core.transcripts import Transcript
-from tasks.transcription.audio import SAMPLE_RATE, load
+from tasks.transcription.audio import SAMPLE_RATE, Samples, load
 from tasks.transcription.engines import (
     TRANSCRIBING,
     Options,
@@ -24,53 +26,80 @@ from tasks.transcription.engines import (
 )
 from tasks.transcription.progress import audio_progress, phase
 from tasks.transcription.render import write_outputs
-from tasks.transcription.segments import flags_by_id, speech_chunks, to_segments, transcribe_chunks, transcribe_whole
+from tasks.transcription.segments import flags_by_id, speech_chunks, transcribe_whole
+from tasks.transcription.speakers import Voiced, attribute, load_recording, segments_of, transcribe_tracks
 
 log = logging.getLogger("interview_study")
 
 
 def transcribe(study: Study, respondent_id: str, path: Path, current: dict[str, Any]) -> tuple[Transcript, tuple[Path, ...]]:
-    """Decode the recording, transcribe it and write the draft (.json, .txt, .vtt, .docx)."""
+    """Decode the recording, transcribe it, find who speaks and write the draft (.json, .txt, .vtt, .docx).
 
-    label = f"audio/{path.name}"
+    `path`: `audio/<id>.<ext>`, or the folder `audio/<id>/` with one track per participant."""
+
+    label = f"audio/{path.name}" + ("/" if path.is_dir() else "")
     settings = study.config.transcription
-    audio = load(path, label)  # a bad recording fails before the model is even loaded
+    tracks = study.catalog.tracks(path) if path.is_dir() else None
+    recording = load_recording(path, label, tracks, settings.channels)  # a bad recording fails before the model loads
     engine = _engine(settings, study.root)
     device = device_for(settings)
     options = Options(
         study.language, settings.beam_size, tuple(settings.temperatures), settings.initial_prompt, batch_size_for(device)
     )
+    mix = recording.mix()
     with TRANSCRIBING:
         if settings.vad:
-            with phase(f"finding speech in {respondent_id} ({audio.duration / 60:.1f} min)"):
-                chunks = speech_chunks(audio.samples, settings.min_silence_ms)
-            if not chunks:
-                raise InputError(_silent(label, audio.duration))
-            with audio_progress(respondent_id, audio.duration) as advance:
-                utterances = transcribe_chunks(engine, audio.samples, chunks, options, advance, settings.mark_pauses_s)
-            first = chunks[0].start
+            with phase(f"finding speech in {respondent_id} ({recording.duration / 60:.1f} min)"):
+                chunks = [speech_chunks(track.samples, settings.min_silence_ms) for track in recording.tracks]
+            if not any(chunks):
+                raise InputError(_silent(label, recording.duration))
+            with audio_progress(respondent_id, recording.duration) as advance:
+                found = transcribe_tracks(engine, recording, chunks, options, advance, settings.mark_pauses_s)
+            with phase(f"finding who speaks in {respondent_id}"):
+                voiced = attribute(recording, chunks, found, _guide(study), _reference(study, settings.min_silence_ms))
+            first = min(track[0].start for track in chunks if track)
         else:
-            with audio_progress(respondent_id, audio.duration) as advance:
-                utterances = transcribe_whole(engine, audio.samples, options, advance)
+            with audio_progress(respondent_id, recording.duration) as advance:
+                voiced = [Voiced(u) for u in transcribe_whole(engine, mix, options, advance)]
             first = 0
-        if not utterances:
-            raise InputError(_silent(label, audio.duration))
-        probability = engine.language_probability(audio.samples[first : first + 30 * SAMPLE_RATE], study.language)
+        if not voiced:
+            raise InputError(_silent(label, recording.duration))
+        probability = engine.language_probability(mix[first : first + 30 * SAMPLE_RATE], study.language)
+    utterances = [v.utterance for v in voiced]
     meta = {
         "engine": settings.engine,
         "model": settings.model,
         "settings": current["settings"],
         "audio_sha256": current["audio_sha256"],
-        "duration": round(audio.duration, 2),
+        "duration": round(recording.duration, 2),
         "language": study.language,
         "language_probability": round(probability, 3),
+        "recording": recording.kind,
         "flags": flags_by_id(respondent_id, utterances),
     }
-    transcript = Transcript(respondent_id, to_segments(respondent_id, utterances), meta)
+    transcript = Transcript(respondent_id, segments_of(respondent_id, voiced), meta)
     with phase(f"writing the draft of {respondent_id}"):
         outputs = write_outputs(study.catalog.draft(transcript.respondent_id).parent, transcript)
-    log.info("transcribed %s: %d segments, %.0f s of audio", respondent_id, len(transcript.segments), audio.duration)
+    log.info("transcribed %s: %d segments, %.0f s of audio", respondent_id, len(transcript.segments), recording.duration)
     return transcript, outputs
+
+
+def _guide(study: Study) -> InterviewGuide:
+    """The interview guide (its questions name the voices); none yet: no questions."""
+    exists = study.catalog.config_file("interview_guide.yaml").is_file()
+    return study.guide if exists else InterviewGuide(questions=[])
+
+
+def _reference(study: Study, min_silence_ms: int) -> Samples | None:
+    """The speech in `audio/interviewer_voice.<ext>`, or None when the study has no such clip."""
+    path = study.catalog.interviewer_voice()
+    if path is None:
+        return None
+    samples = load(path, f"audio/{path.name}").samples
+    speech = [samples[c.start : c.end] for c in speech_chunks(samples, min_silence_ms)]
+    if not speech:
+        raise InputError(f"audio/{path.name}: no speech found; record a clip of the interviewer speaking")
+    return np.concatenate(speech)
 
 
 def _engine(settings: TranscriptionSection, root: Path) -> Transcriber:

@@ -12,7 +12,7 @@ from pathlib import Path
 from tasks.core.catalog.listing import LISTINGS, stem_key
 from tasks.core.errors import InputError
 from tasks.core.ids import check_respondent_id
-from tasks.core.layout import AUDIO_SUFFIXES, KEY_FILE, LOG_DIR, STAGE_DIRS, STATE_DIR
+from tasks.core.layout import AUDIO_SUFFIXES, INTERVIEWER_VOICE, KEY_FILE, LOG_DIR, STAGE_DIRS, STATE_DIR, TRACKS
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,46 @@ class Catalog:
         if len(present) > 1:
             shown = ", ".join(f"audio/{p.name}" for p in present)
             raise InputError(f"{shown}: more than one recording for {rid}; keep one")
+        return present[0] if present else None
+
+    def recording(self, respondent_id: str) -> Path | None:
+        """The recording to transcribe: `audio/<id>.<ext>`, or the folder `audio/<id>/` holding one
+        track per participant (`interviewer.<ext>`, `respondent.<ext>`); None when neither is there."""
+        rid = check_respondent_id(respondent_id)
+        single = self.audio(rid)
+        folder = self.audio_dir / rid
+        if not folder.is_dir():
+            return single
+        if single is not None:
+            raise InputError(f"audio/{single.name}, audio/{rid}/: two recordings for {rid}; keep one")
+        missing = [track for track in TRACKS if not self._tracks(folder, track)]
+        if missing:
+            raise InputError(
+                f"audio/{rid}/: no {' and no '.join(missing)} track; save one track per participant as "
+                f"audio/{rid}/interviewer.wav and audio/{rid}/respondent.wav (or {'/'.join(AUDIO_SUFFIXES[1:])})"
+            )
+        return folder
+
+    def tracks(self, folder: Path) -> dict[str, Path]:
+        """A per-participant recording folder's tracks: participant -> file (found in any case)."""
+        found = {}
+        for track in TRACKS:
+            present = self._tracks(folder, track)
+            if len(present) > 1:
+                shown = ", ".join(f"audio/{folder.name}/{p.name}" for p in present)
+                raise InputError(f"{shown}: more than one {track} track; keep one")
+            found[track] = present[0]
+        return found
+
+    @staticmethod
+    def _tracks(folder: Path, track: str) -> list[Path]:
+        return files_named(folder, *(f"{track}{suffix}" for suffix in AUDIO_SUFFIXES))
+
+    def interviewer_voice(self) -> Path | None:
+        """`audio/interviewer_voice.<ext>`: a clip of the interviewer's voice, used for every respondent."""
+        present = files_named(self.audio_dir, *(f"{INTERVIEWER_VOICE}{suffix}" for suffix in AUDIO_SUFFIXES))
+        if len(present) > 1:
+            raise InputError(f"{', '.join(f'audio/{p.name}' for p in present)}: more than one interviewer voice clip; keep one")
         return present[0] if present else None
 
     @property

@@ -18,7 +18,8 @@ from tasks.core.transcripts import Segment, load_transcript, save_transcript
 from tasks.core.wordml import read_segment_table
 from tasks.review.stage import row_problems
 from tasks.review.importer import words_changed
-from tasks.review.speakers import assign, similarity
+from tasks.core.questions import similarity
+from tasks.review.speakers import assign
 from tests.tasks.review_fixtures import (
     NAMES,
     FakeTranscription,
@@ -72,6 +73,8 @@ def test_review_document_goes_out_and_the_respondent_is_waited_for(study: Study)
         ("Thank you for the interview. Below is the transcript of our conversation. Please read it by "
         "3 April 2024. You may correct, strike or comment on any passage; please do not change the "
         "segment numbers in the first column. You may also withhold your consent for the use of this transcript."),
+        ('The speaker column says who spoke each passage, as recognised from the recording; "(?)" marks a guess. '
+        "If a speaker is wrong, write the right one (interviewer or respondent) in that cell."),
     ]
     table = read_segment_table(outbox(study), "R01.docx")
     assert table.header == ("Segment (do not change)", "Time", "Speaker", "Text")
