@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
-from prefect import flow
+from prefect import State, flow
 from prefect.deployments import run_deployment
 
 from flows.artifacts import publish_artifacts
@@ -23,6 +23,7 @@ from flows.serve import check_name, require_server
 from flows.session import out
 from flows.settings import FORCED
 from flows.stages import open_study, save_hashes, settle, stage_report, study_stage
+from flows.study import Results, finished, results_of
 from tasks.core.catalog.recruitment import respondent_ids
 from tasks.core.errors import InputError
 from tasks.core.manifest import load_manifest, manifest_path
@@ -32,6 +33,7 @@ from tasks.protocol import PROTOCOL, STAGES, STUDY_STAGES
 if TYPE_CHECKING:
     from prefect.client.schemas.objects import FlowRun
     from prefect.deployments.runner import RunnerDeployment
+    from prefect.states import State
 
 POLL_SECONDS = 1.0
 DEFAULT_IN_FLIGHT = 4  # flow runs in flight when no worker is online yet (else one per online worker)
@@ -51,7 +53,7 @@ def pooled_pipeline(
     until: str = "aggregation",
     force: bool = False,
     max_in_flight: int = DEFAULT_IN_FLIGHT,
-) -> list[dict[str, Any]]:
+) -> Results | State[Results]:
     """The study pipeline with the stages of every respondent that has work as a flow run on a work
     pool (at most `max_in_flight` at a time); then the study stages."""
     study = open_study(study_dir, fresh=True)
@@ -71,7 +73,7 @@ def pooled_pipeline(
     ]
     save_hashes(study_dir)
     publish_artifacts(study_dir, results)
-    return results
+    return finished(study_dir, results)
 
 
 def run_on_pool(
@@ -86,7 +88,7 @@ def run_on_pool(
             highlight=False,
         )
     cap = max_in_flight or online or DEFAULT_IN_FLIGHT
-    return pooled_pipeline(study_dir, deployment, ids, until, force, cap)
+    return results_of(pooled_pipeline(study_dir, deployment, ids, until, force, cap, return_state=True))
 
 
 def with_work(study: Study, ids: list[str], stages: tuple[str, ...], force: bool) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -285,6 +286,25 @@ class Pipeline:
                 return [s.stage for s in statuses[index:]], statuses[:index]
         return [], statuses
 
+    def has_work(self, study: Study, ids: Sequence[str], stages: Sequence[str]) -> bool:
+        """Whether a run of `stages` for these respondents would do anything: a respondent stage
+        pending (or to retry), a report or a whole-study stage whose inputs or outputs changed.
+        Decided from disk, so that a run with nothing to do starts no Prefect flow at all."""
+        wanted = [name for name in self.respondent_names if name in stages]
+        if any(self.work_to_do(study, rid, wanted)[0] for rid in ids):
+            return True
+        for report in self.reports:
+            if not _current(study, report, None, partial(report.inputs, study)):
+                return True
+        cohort: Cohort | None = None
+        for stage in self.study:
+            if stage.name not in stages:
+                continue
+            cohort = cohort or self.cohort(study)
+            if not _current(study, stage, None, partial(stage.inputs, study, cohort)):
+                return True
+        return False
+
     def problems(self, study: Study) -> list[str]:
         """One line per input row that no respondent's status can show (bad or unknown ids)."""
         lines = list(read_log(study).row_errors)
@@ -327,6 +347,13 @@ def _run_or_reuse(
         if problem is None:
             raise
         return Manifest(stage.name, rid or STUDY_KEY, "failed", problem.message, "", meta={"unexpected": True})
+
+
+def _current(study: Study, stage: Any, rid: str | None, inputs: Callable[[], dict[str, Any]]) -> bool:
+    """True when running the stage now would reuse its manifest (what `_run_or_reuse` decides)."""
+    fp = _safe_fingerprint(study, stage, inputs)
+    previous = load_manifest(study, stage.name, rid)
+    return isinstance(fp, str) and previous is not None and _reusable(study, previous, fp)
 
 
 def _fingerprint(stage: Any, inputs: dict[str, Any]) -> str:

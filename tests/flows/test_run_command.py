@@ -40,6 +40,30 @@ def test_a_clean_run_exits_0(small_study: Study) -> None:
     assert invoke(small_study, "run", "--until", "consent") == (0, SMALL_CONSENT, "")
 
 
+def test_a_run_with_nothing_to_do_starts_no_flow(small_study: Study, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert invoke(small_study, "run", "--until", "consent")[0] == 0
+    import flows.session
+
+    def no_prefect(root: Path) -> None:
+        raise AssertionError("a Prefect session was started")
+
+    monkeypatch.setattr(flows.session, "prefect_session", no_prefect)
+    monkeypatch.setattr("flows.commands.run.prefect_session", no_prefect)
+    code, stdout, stderr = invoke(small_study, "run", "--until", "consent")
+    assert (code, stderr) == (0, "")
+    assert stdout.splitlines() == [
+        "recruitment       ran   0, skipped   3   3 done",
+        "consent           ran   0, skipped   3   1 done, 1 waiting, 1 excluded",
+        "See where everyone stands: interview-study status",
+        "Nothing changed since the last run: every stage is current (no flow was started).",
+    ]
+    monkeypatch.undo()
+    with small_study.catalog.consent_file.open("a", encoding="utf-8") as file:
+        file.write("R03,2024-03-21,yes,yes,no,no,\n")  # R03 signs: work again, a flow runs
+    code, stdout, _ = invoke(small_study, "run", "--until", "consent")
+    assert stdout.splitlines()[1] == "consent           ran   1, skipped   2   2 done, 1 excluded"
+
+
 def test_a_rejected_input_row_exits_1_after_the_work(small_study: Study) -> None:
     with small_study.catalog.consent_file.open("a", encoding="utf-8") as file:
         file.write("R99,2024-03-20,yes,yes,yes,no,\n")
