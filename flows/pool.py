@@ -33,7 +33,6 @@ from tasks.protocol import PROTOCOL, STAGES, STUDY_STAGES
 if TYPE_CHECKING:
     from prefect.client.schemas.objects import FlowRun
     from prefect.deployments.runner import RunnerDeployment
-    from prefect.states import State
 
 POLL_SECONDS = 1.0
 DEFAULT_IN_FLIGHT = 4  # flow runs in flight when no worker is online yet (else one per online worker)
