@@ -49,6 +49,8 @@ def run(study: Study, cohort: Cohort) -> Outcome:
     outputs.append(write_bytes(out("frequencies.png"), chart))
     report = build_report(report_input(study, data, tables, chart, agreement, key_facts(facts, study)))
     outputs.append(save_report(report, out("report.docx")))
+    if study.catalog.pseudonymisation_review.is_file():  # recorded, so that a withdrawal removes it too
+        outputs.append(study.catalog.pseudonymisation_review)
     coded_codes = int((tables["code_frequencies"]["respondents"] > 0).sum())
     quotes = len(tables["quotes"])
     double = int(agreement.overall["respondents"].iloc[0])

@@ -12,7 +12,9 @@ import pandas as pd
 
 from tasks.analysis.frames import Coded, attach
 from tasks.core.config import InterviewGuide, natural_key
-from tasks.core.files import atomic_path, write_office
+from tasks.core.files import write_office
+from tasks.core.sheets import defuse
+from tasks.core.sheets import write_csv as sheets_csv
 
 PHASES = ("before", "now")
 HEADER_FILL = "DDEBF7"  # results.xlsx header row
@@ -20,9 +22,8 @@ MAX_WIDTH = 80  # characters; longer text wraps
 
 
 def write_csv(frame: pd.DataFrame, path: Path, index: bool = False) -> Path:
-    with atomic_path(path) as tmp:
-        frame.to_csv(tmp, index=index, lineterminator="\n")
-    return path
+    """A results table as UTF-8 CSV, atomically, every text cell safe to open in Excel."""
+    return sheets_csv(frame, path, index=index)
 
 
 def write_workbook(sheets: dict[str, pd.DataFrame], path: Path, percent: Collection[str] = ()) -> Path:
@@ -42,6 +43,7 @@ def _style(sheet: Any, frame: pd.DataFrame, percent: set[str]) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    defuse(sheet)  # a quote or coder name that begins with "=" is text, never a formula
     bold, fill = Font(bold=True), PatternFill("solid", start_color=HEADER_FILL, end_color=HEADER_FILL)
     for cell in sheet[1]:
         cell.font, cell.fill = bold, fill
