@@ -23,6 +23,7 @@ from tasks.transcription.audio import SAMPLE_RATE, Samples
 Vectors = npt.NDArray[np.float32]
 ROUNDS = 30
 MARGIN = 0.12  # cosine margin (own voice minus other voice) at which an utterance is certain
+TOO_ALIKE = 0.85  # cosine of the two voices' centroids from which every utterance is a guess
 RATE = 1.3  # Resemblyzer's partial windows per second of speech (its default)
 _LOCK = threading.Lock()
 _ENCODER: list[Any] = []
@@ -104,6 +105,8 @@ def two_voices(embeddings: Vectors, weights: Sequence[float], anchor: Vectors | 
     scores = embeddings @ centroids.T
     margin = np.abs(scores[:, 0] - scores[:, 1])
     confidence = 0.5 + 0.5 * np.minimum(margin / MARGIN, 1.0)
+    if float(centroids[0] @ centroids[1]) >= TOO_ALIKE:
+        confidence = np.minimum(confidence, 0.5)  # two voices this alike are told apart no better than by chance
     return Voices(tuple(int(v) for v in labels), tuple(round(float(c), 3) for c in confidence), centroids)
 
 
