@@ -82,7 +82,7 @@ def test_status_table_lists_every_stage(small_study: Study) -> None:
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        (["status", "--format", "xml"], "error: --format: unknown format 'xml'; use table, csv or json\n"),
+        (["status", "--format", "xml"], "error: --format: unknown format 'xml'; use table, csv, json or xlsx\n"),
         (["status", "--stage", "coding"], "error: --stage: unknown stage 'coding'; use one of recruitment, consent, "
          "transcription, review, open_coding, axial_coding, selective_coding, aggregation\n"),
         (["run", "--respondent", "../R01"], "error: --respondent: '../R01' is not a respondent id; use letters, "
