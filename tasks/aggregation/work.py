@@ -26,6 +26,7 @@ from tasks.core.manifest import Outcome
 from tasks.core.stage import Cohort
 from tasks.core.study import Study
 from tasks.core.texts import Texts, readable
+from tasks.privacy.review import save_review
 
 QUOTE_COLUMNS = ["code", "segment_id", "respondent_id", "text", "category", "respondent", "rank"]
 
@@ -49,8 +50,7 @@ def run(study: Study, cohort: Cohort) -> Outcome:
     outputs.append(write_bytes(out("frequencies.png"), chart))
     report = build_report(report_input(study, data, tables, chart, agreement, key_facts(facts, study)))
     outputs.append(save_report(report, out("report.docx")))
-    if study.catalog.pseudonymisation_review.is_file():  # recorded, so that a withdrawal removes it too
-        outputs.append(study.catalog.pseudonymisation_review)
+    outputs.append(save_review(study))  # what the published quotes had replaced; recorded, so a withdrawal removes it
     coded_codes = int((tables["code_frequencies"]["respondents"] > 0).sum())
     quotes = len(tables["quotes"])
     double = int(agreement.overall["respondents"].iloc[0])

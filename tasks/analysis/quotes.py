@@ -19,7 +19,6 @@ from tasks.analysis.inputs import Permissions, numbers, permissions, quote_input
 from tasks.core.study import Study
 from tasks.privacy.key import save_key
 from tasks.privacy.pseudonymise import pseudonymise_texts, strip_personal
-from tasks.privacy.review import save_review
 
 __all__ = ["Permissions", "best", "candidates", "distinct", "label", "numbers", "permissions", "quote_inputs", "shown"]
 
@@ -76,8 +75,9 @@ def shown(study: Study, frame: pd.DataFrame, numbers: dict[str, int], rights: Pe
     """Chosen quotes ready to publish: pseudonymised text and the respondent's number.
 
     Each anonymised respondent's quotes are pseudonymised together, in segment order (so a name
-    is numbered alike whichever code asked first); the key file and the review list of what was
-    replaced (out/results/pseudonymisation_review.csv) are written once, at the end.
+    is numbered alike whichever code asked first); the key file is written once, at the end. What
+    was replaced is gathered for the review list, which the aggregation stage writes (each stage
+    writes only its own folder).
     """
     texts = list(frame["text"])
     rids = list(frame["respondent_id"])
@@ -94,7 +94,6 @@ def shown(study: Study, frame: pd.DataFrame, numbers: dict[str, int], rights: Pe
             for row in rows[sid]:
                 texts[row] = text
     save_key(study)
-    save_review(study)
     result = frame.assign(text=np.asarray(texts, dtype=object) if texts else frame["text"])
     return result.assign(respondent=result["respondent_id"].map(numbers).astype("Int64"))
 

@@ -20,6 +20,7 @@ from tasks.core.catalog.recruitment import read_log, respondent_ids
 from tasks.core.errors import InputError, StudyError, storage_problem
 from tasks.core.files import fingerprint
 from tasks.core.forget import forget
+from tasks.core.keep import KeptOutputs
 from tasks.core.manifest import (
     STUDY_KEY,
     Manifest,
@@ -337,7 +338,11 @@ def _run_or_reuse(
     previous = load_manifest(study, stage.name, rid)
     if not force and previous is not None and _reusable(study, previous, fp):
         return _reused(previous)
-    outcome = guarded(study, label, work)
+    folder = study.catalog.stage_dir(stage.name) if included is not None else None
+    with KeptOutputs(study, stage.name, previous if previous and previous.status == "done" else None, folder) as kept:
+        outcome = guarded(study, label, work)
+        if outcome.status == "failed" and previous is not None and previous.status == "done":
+            kept.restore()  # the previous set stays whole; the failed run leaves nothing half-new
     if included is not None:  # status tells who is in the study-wide results
         outcome.meta.setdefault("included", included)
     try:

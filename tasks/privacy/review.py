@@ -17,6 +17,7 @@ import io
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from tasks.core.files import write_text
 from tasks.core.sheets import safe_row
@@ -43,13 +44,13 @@ def review(study: Study) -> Review:
     return study.cache.memo(review, None, Review)
 
 
-def save_review(study: Study) -> None:
+def save_review(study: Study) -> Path:
     """Write the review list for the quotes just published (atomically; the whole list each time)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(HEADER)
     writer.writerows(safe_row(row) for row in sorted(review(study).rows))
-    write_text(study.catalog.pseudonymisation_review, buffer.getvalue())
+    return write_text(study.catalog.pseudonymisation_review, buffer.getvalue())
 
 
 def counts(study: Study) -> tuple[int, dict[str, int], dict[str, int]]:

@@ -65,3 +65,33 @@ def test_status_works_when_nothing_can_be_written(small_study: Study, monkeypatc
         ("recruitment", "done"), ("consent", "pending")
     ]
     assert respondent_statuses(study, "R01")[0].status == "done"
+
+
+def test_a_failed_aggregation_leaves_the_previous_results_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+
+    import tasks.aggregation.work as work
+    from tests.tasks.coding_fixtures import R01_CODINGS, install_fakes, run_aggregate, run_pipeline, write_study
+
+    root = tmp_path / "study"
+    install_fakes(monkeypatch)
+    write_study(root)
+    run_pipeline(root)
+    results = root / "out" / "results"
+
+    def snapshot() -> dict[str, str]:
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(results.iterdir()) if p.is_file()}
+
+    before = snapshot()
+    assert {"code_frequencies.csv", "results.xlsx", "report.docx"} <= set(before)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("the report could not be built")
+
+    monkeypatch.setattr(work, "build_report", broken)
+    (root / "codings" / "R03.csv").write_text("segment_id;code;coder\nR03-0002;silos;AB\n", encoding="utf-8")
+    manifests = run_aggregate(root)
+    assert manifests["aggregation"].status == "failed"
+    assert manifests["aggregation"].detail.startswith("unexpected error (ValueError) in aggregation;")
+    assert snapshot() == before  # new tables were written, then put back with the old report
+    assert not (root / "out" / ".state" / "kept").exists() or not any((root / "out" / ".state" / "kept").rglob("*.*"))

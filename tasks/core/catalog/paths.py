@@ -163,6 +163,10 @@ class Catalog:
     def manifest(self, stage: str, key: str) -> Path:
         return self.state_dir / stage / f"{key}.json"
 
+    def kept(self, stage: str, key: str) -> Path:
+        """Where a stage's previous outputs are kept (hard links) while it runs again."""
+        return self.state_dir / "kept" / stage / key
+
     @property
     def hashes_file(self) -> Path:
         return self.state_dir / "hashes.json"

@@ -21,6 +21,7 @@ from tasks.privacy.pseudonymise import pseudonymise, pseudonymise_texts
 from tasks.privacy.key import save_key
 from tasks.privacy.names import KEY_FILE, list_counters
 from tasks.analysis.inputs import Permissions
+from tasks.privacy.review import save_review
 from tasks.analysis.quotes import shown
 from tasks.withdrawal import remove_derived
 from tests.tasks.coded_study import write_approved, write_coded_study
@@ -227,6 +228,7 @@ def test_the_review_list_names_every_replacement_by_segment(tmp_path: Path, fake
     study = dutch_study(tmp_path / "study", detect=True)
     rights = Permissions(quotes=frozenset({"R02"}), anonymize=frozenset({"R02"}))
     shown(study, quotes([("R02", "R02-0002", LINES[1][1]), ("R02", "R02-0003", LINES[2][1])]), {"R02": 2}, rights)
+    assert save_review(study) == study.catalog.pseudonymisation_review  # written by the aggregation stage
     assert study.catalog.pseudonymisation_review.read_text(encoding="utf-8").splitlines() == [
         "respondent_id,segment_id,candidate,replacement,found_by",
         "R02,R02-0002,Enschede,[GEMEENTE-1],deduce",
