@@ -25,6 +25,7 @@ from tasks.core.config import Codebook
 from tasks.core.files import write_office
 from tasks.core.texts import Texts
 from tasks.core.wordml.layout import TEXT_WIDTH_CM
+from tasks.privacy.facts import PseudonymisationFacts
 
 MAX_VALUES = 12  # attribute values shown in one report table; more go to results.xlsx only
 
@@ -65,6 +66,7 @@ class ReportInput:
     figures: list[tuple[str, bytes]] = field(default_factory=list)
     agreement: Agreement | None = None  # None: the section says no agreement was computed
     coreq: list[str] | None = None  # the methods appendix's key facts; None: no methods section
+    pseudonymisation: PseudonymisationFacts | None = None  # what was done to the published quotes
     texts: Texts = Texts("en")
     label: Callable[[str, str], str] = _plain  # (vocabulary, value) -> the value's label (StudyConfig.label)
     heading: Callable[[str], str] = _plain_heading  # vocabulary -> its name (StudyConfig.heading)
@@ -117,6 +119,18 @@ def _method(document: Document, data: ReportInput) -> None:
         document.add_paragraph(tx("report.held", first=tx.date(m.first_interview), last=tx.date(m.last_interview)))
     document.add_paragraph(
         tx("report.coding", categories=len(data.codebook.categories), codes=codes, coders=m.coders)
+    )
+    if data.pseudonymisation is not None and data.pseudonymisation.texts:
+        document.add_paragraph(pseudonymised(data.pseudonymisation, tx))
+
+
+def pseudonymised(facts: PseudonymisationFacts, tx: Texts) -> str:
+    """The report's sentence on what was done to names in the published quotes, in the study's language."""
+    detector = tx("report.pseudonymised.fallback", detector=facts.detector) if facts.fallback else facts.detector
+    kinds = ", ".join(f"{kind} {count}" for kind, count in facts.by_kind.items()) or tx("report.pseudonymised.none")
+    return tx(
+        "report.pseudonymised", language=facts.language, texts=facts.texts, detector=detector or "-",
+        capitals=tx("report.pseudonymised.capitals") if facts.capitals else "", kinds=kinds, review=facts.review_file,
     )
 
 

@@ -26,6 +26,7 @@ from tasks.core.manifest import Outcome
 from tasks.core.stage import Cohort
 from tasks.core.study import Study
 from tasks.core.texts import Texts, readable
+from tasks.privacy.facts import facts as pseudonymisation_facts
 from tasks.privacy.review import save_review
 
 QUOTE_COLUMNS = ["code", "segment_id", "respondent_id", "text", "category", "respondent", "rank"]
@@ -92,6 +93,7 @@ def report_input(
         figures=figures,
         agreement=agreement,
         coreq=coreq,
+        pseudonymisation=pseudonymisation_facts(study),
         texts=tx,
         label=lambda vocabulary, value: readable(config.label(vocabulary, value, tx.code), value),
         heading=lambda vocabulary: config.heading(vocabulary, tx.code),

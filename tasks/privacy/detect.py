@@ -82,6 +82,15 @@ def method(language: str) -> list[str]:
     return [model, *capitals]
 
 
+def detector(language: str) -> tuple[str, bool, bool]:
+    """The model that finds names for `language` with its version; whether it is a fallback (the
+    English model for another language); whether capitalised words are candidates too."""
+    if language == "nl":
+        return f"deduce {_installed('deduce')}", False, language not in NOUNS_CAPITALISED
+    name = f"spaCy {_installed('spacy')} (en_core_web_sm {_installed(SPACY_PACKAGE)})"
+    return name, language != "en", language not in NOUNS_CAPITALISED
+
+
 def detect(language: str, text: str) -> list[Span]:
     """Names, places and organisations in `text`, ordered by position, overlapping spans merged."""
     if not text.strip():

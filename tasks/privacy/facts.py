@@ -27,6 +27,9 @@ class PseudonymisationFacts:
     by_kind: dict[str, int]
     by_detector: dict[str, int]
     review_file: str
+    detector: str = ""  # the model that found names, with its version ("deduce 3.0.3")
+    fallback: bool = False  # the English spaCy model used for a language that is not English
+    capitals: bool = False  # capitalised words that do not start a sentence were candidates too
 
 
 def facts(study: Study) -> PseudonymisationFacts:
@@ -41,4 +44,5 @@ def facts(study: Study) -> PseudonymisationFacts:
         by_kind,
         by_detector,
         study.catalog.relative(study.catalog.pseudonymisation_review),
+        *(detect.detector(language) if enabled(study) else ("", False, False)),
     )
