@@ -56,7 +56,7 @@ def _clock(seconds: float) -> str:
 
 def read_comments(path: Path, label: str) -> list[CommentCoding]:
     """Every comment of a coded copy with the segments its anchor covers."""
-    table = read_segment_table(path, label)
+    table = read_segment_table(path, label, own=True)
     segments: dict[str, list[str]] = {}
     anchored = {}
     for row in table.rows:

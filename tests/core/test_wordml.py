@@ -146,6 +146,17 @@ def test_what_is_not_a_docx_is_named(tmp_path: Path, content: bytes, message: st
     assert caught.value.message == message
 
 
+def test_a_password_on_the_researchers_own_codings_document_is_theirs_to_remove(tmp_path: Path) -> None:
+    path = tmp_path / "R02.docx"
+    path.write_bytes(ole2("EncryptedPackage".encode("utf-16-le")))
+    with pytest.raises(InputError) as caught:
+        check_docx(path, "codings/R02.docx", own=True)
+    assert caught.value.message == (
+        "codings/R02.docx: is password-protected; remove the password in Word (File > Info > Protect Document) "
+        "and save it again"
+    )
+
+
 def test_zip_that_is_not_a_document_and_damaged_xml(tmp_path: Path) -> None:
     odt = tmp_path / "odt.docx"
     with zipfile.ZipFile(odt, "w") as archive:

@@ -81,8 +81,9 @@ class SegmentTable:
 
 
 # reading -----------------------------------------------------------------------------------------
-def check_docx(path: Path, label: str) -> None:
-    """Refuse what is not a .docx (a renamed PDF, an old .doc, a password-protected file, ...)."""
+def check_docx(path: Path, label: str, own: bool = False) -> None:
+    """Refuse what is not a .docx (a renamed PDF, an old .doc, a password-protected file, ...).
+    `own`: the researcher's own document (codings), so the message speaks to them, not of a respondent."""
     with open(path, "rb") as handle:
         head = handle.read(8)
     if not head:
@@ -91,6 +92,11 @@ def check_docx(path: Path, label: str) -> None:
         raise InputError(f"{label}: is a PDF, not a Word document; ask for the .docx file (or save it from Word as .docx)")
     if head.startswith(OLE2):
         if "EncryptedPackage".encode("utf-16-le") in path.read_bytes():
+            if own:
+                raise InputError(
+                    f"{label}: is password-protected; remove the password in Word (File > Info > Protect Document) "
+                    "and save it again"
+                )
             raise InputError(
                 f"{label}: is password-protected; ask the respondent to remove the password "
                 "(File > Info > Protect Document) and send it again"
@@ -103,9 +109,9 @@ def check_docx(path: Path, label: str) -> None:
     check_archive(path, label, "Word document")
 
 
-def read_segment_table(path: Path, label: str) -> SegmentTable:
+def read_segment_table(path: Path, label: str, own: bool = False) -> SegmentTable:
     """The document's segment table (the first table whose first column holds segment ids)."""
-    check_docx(path, label)
+    check_docx(path, label, own)
     body, comments = _load(path, label)
     table = next((t for t in body.iter(w("tbl")) if _is_segment_table(t)), None)
     if table is None:
