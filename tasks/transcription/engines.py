@@ -13,6 +13,7 @@ since two recordings decoded at once on the same CPU cores are only slower than 
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import threading
 from bisect import bisect_right
@@ -321,6 +322,11 @@ def load_engine(settings: TranscriptionSection, root: Path) -> Transcriber:
 
 def _load(settings: TranscriptionSection, root: Path, device: str, compute_type: str) -> Transcriber:
     openai = settings.engine == "openai-whisper"
+    if openai and (importlib.util.find_spec("whisper") is None or importlib.util.find_spec("torch") is None):
+        raise ConfigError(
+            "config/study.yaml: transcription.engine: openai-whisper is not installed; install it with "
+            "pip install 'interview-study[openai-whisper]' (README: Transcription), or use faster-whisper"
+        )
     model = resolve_openai(settings.model, root) if openai else resolve_ct2(settings.model, root)
     try:
         if openai:

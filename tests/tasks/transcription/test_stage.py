@@ -197,10 +197,10 @@ def test_faster_whisper_transcribes_english_into_the_four_outputs(
     data = draft(study)
     assert [s["segment_id"] for s in data["segments"]] == ["R01-0001", "R01-0002", "R01-0003"]
     assert [(s["start"], s["end"]) for s in data["segments"]] == [(0.31, 2.79), (4.34, 6.98), (8.5, 10.12)]
-    assert {s["speaker"] for s in data["segments"]} == {"unknown"}
+    assert {s["speaker_source"] for s in data["segments"]} == {"voice"}  # speakers: tests/tasks/transcription/test_speakers.py
     assert all(word in text_of(study) for word in ENGLISH)
     assert list(data) == ["respondent_id", "engine", "model", "settings", "audio_sha256", "duration",
-                          "language", "language_probability", "flags", "segments"]
+                          "language", "language_probability", "recording", "flags", "segments"]
     assert data["flags"] == {"R01-0001": ["low_confidence"]}  # int8 hears "nine o'clock" as "either clock" (p 0.26)
     assert (data["engine"], data["model"], data["language"], data["duration"]) == ("faster-whisper", "base", "en", 10.81)
     assert data["language_probability"] > 0.5
@@ -223,6 +223,10 @@ def test_openai_whisper_transcribes_english_on_the_converted_weights(tmp_path: P
     manifest = run_stage(study)
     assert (manifest.status, manifest.detail) == ("done", "3 segments, 0.2 min (openai-whisper base)")
     assert all(word in text_of(study) for word in ENGLISH)
+    segments = draft(study)["segments"]  # the same ids and boundaries as faster-whisper's
+    assert [(s["segment_id"], s["start"], s["end"]) for s in segments] == [
+        ("R01-0001", 0.31, 2.79), ("R01-0002", 4.34, 6.98), ("R01-0003", 8.5, 10.12)
+    ]
 
 
 @pytest.mark.slow
@@ -342,3 +346,19 @@ def test_the_example_recordings_keep_their_committed_ids_and_boundaries(engines:
             assert [(r.cells[0], r.cells[1]) for r in rows] == [
                 (s.segment_id, f"{int(s.start) // 60}:{int(s.start) % 60:02d}") for s in segments
             ], rid
+
+
+def test_openai_whisper_without_its_extra_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    from tasks.core.errors import ConfigError
+    from tasks.transcription import engines
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "whisper" else real(name, *a))
+    with pytest.raises(ConfigError) as error:
+        engines._load(TranscriptionSection(engine="openai-whisper", compute_type="float32"), Path("."), "cpu", "float32")
+    assert str(error.value) == (
+        "config/study.yaml: transcription.engine: openai-whisper is not installed; install it with "
+        "pip install 'interview-study[openai-whisper]' (README: Transcription), or use faster-whisper"
+    )
