@@ -1,10 +1,11 @@
-"""The methods appendix (`out/results/methods.docx`): the COREQ checklist (Tong et al. 2007) filled
-in from the study's records where the tool knows the answer, with marked placeholders elsewhere,
-in the study's language (tasks.core.texts).
+"""The methods appendix (`out/results/methods.docx`): the COREQ checklist (Tong et al. 2007), its
+32 items answered from the study's records and from the `methods:` section of config/study.yaml
+(tasks.aggregation.coreq says which item needs which), in the study's language (tasks.core.texts).
+An item nobody answered yet is marked in yellow and listed, with the keys to fill, at the end.
 
-Everything comes from files the pipeline already keeps: recruitment log, consent, reviews, the
-approved transcripts' metadata, the normalised codings and the codebook. Respondents appear by
-id only; no names, e-mail addresses or organisations.
+The records are files the pipeline already keeps: recruitment log, consent, reviews, the approved
+transcripts' metadata, the normalised codings and the codebook. Respondents appear by id only; no
+names, e-mail addresses or organisations.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from pathlib import Path
 import docx
 from docx.enum.text import WD_COLOR_INDEX
 
+from tasks.aggregation.coreq import DOMAINS, ITEMS, Item, answers, missing
 from tasks.aggregation.records import Facts, gather
 from tasks.aggregation.word import grid, new_document
 from tasks.core.files import write_office
 from tasks.core.study import Study
-from tasks.core.texts import TEXTS, Texts, readable
+from tasks.core.texts import Texts, readable
 
 
 @dataclass(frozen=True)
@@ -38,9 +40,22 @@ class Appendix:
     def say(self, key: str, **values: object) -> None:
         self.document.add_paragraph(self.tx(key, **values))
 
-    def todo(self, item: int) -> None:
-        """The item's question, marked in yellow for the researcher."""
-        run = self.document.add_paragraph().add_run(self.tx("methods.todo", what=self.tx(f"coreq.todo.{item}")))
+    def item(self, item: Item, keys: list[str]) -> None:
+        """The item's heading as COREQ numbers it, then the records' answer, the config's, or a marker."""
+        self.document.add_heading(f"{item.number}. {self.tx(f'coreq.{item.number}')}", level=3)
+        answer = ANSWERS.get(item.number)
+        if answer is not None:
+            answer(self)
+        several = len(self.study.config.methods.interviewers) > 1 and item.number != 1
+        for who, text in answers(self.study.config.methods, item):
+            self.document.add_paragraph(f"{who}: {text}" if who and several else text)
+        if keys:
+            self.todo(item.number, keys)
+
+    def todo(self, item: int, keys: list[str]) -> None:
+        """The item's question and the keys that answer it, marked in yellow for the researcher."""
+        text = self.tx("methods.todo", what=self.tx(f"coreq.todo.{item}"), keys=", ".join(keys))
+        run = self.document.add_paragraph().add_run(text)
         run.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
     def counted(self, counter: Counter[str], vocabulary: str = "") -> str:
@@ -56,7 +71,8 @@ class Appendix:
 
 
 def methods_document(study: Study, eligible: list[str], facts: Facts | None = None) -> docx.document.Document:
-    """The appendix as a Word document: COREQ domains and items, answered or marked for the researcher.
+    """The appendix as a Word document: the COREQ items by domain, answered from the records and the
+    config's `methods:` section, or marked for the researcher; a closing section lists what is missing.
 
     `facts`: gather(study, eligible) when the caller has it already (the report uses it too).
     """
@@ -66,15 +82,12 @@ def methods_document(study: Study, eligible: list[str], facts: Facts | None = No
     document = appendix.document
     document.add_heading(tx("methods.title"), level=1)
     appendix.say("methods.intro", title=study.config.study.title)
-    for domain, items in DOMAINS:
+    still = missing(study.config.methods)
+    for domain, numbers in DOMAINS:
         document.add_heading(tx(f"coreq.domain.{domain}"), level=2)
-        for number in items:
-            document.add_heading(f"{number}. {tx(f'coreq.{number}')}", level=3)
-            answer = ANSWERS.get(number)
-            if answer is not None:
-                answer(appendix)
-            if f"coreq.todo.{number}" in TODO_KEYS:
-                appendix.todo(number)
+        for number in numbers:
+            appendix.item(BY_NUMBER[number], still.get(number, []))
+    _completeness(appendix, still)
     return document
 
 
@@ -105,6 +118,11 @@ def key_facts(facts: Facts, study: Study) -> list[str]:
     agreement = _agreement(facts, tx) if facts.agreement else tx("facts.no_agreement")
     lines.append(tx("facts.coders", count=len(facts.coders), agreement=agreement))
     lines.append(tx("facts.quotes", allowed=facts.quotes_allowed, n=n, anonymity=facts.anonymity))
+    still = missing(study.config.methods)
+    if still:
+        lines.append(tx("facts.coreq_missing", answered=len(ITEMS) - len(still), total=len(ITEMS), items=", ".join(map(str, still))))
+    else:
+        lines.append(tx("facts.coreq_complete", total=len(ITEMS)))
     return lines
 
 
@@ -236,11 +254,40 @@ def _core(a: Appendix) -> None:
         a.say("methods.no_core")
 
 
-# The 32 items by domain; an item is answered from the records (ANSWERS), marked for the
-# researcher (a coreq.todo.<n> text), or both.
-DOMAINS: list[tuple[int, list[int]]] = [(1, list(range(1, 9))), (2, list(range(9, 24))), (3, list(range(24, 33)))]
+def _minor(a: Appendix) -> None:
+    """Codes few participants gave (at most one in five, at least one): where diverse cases show."""
+    n = len(a.facts.eligible)
+    limit = max(1, n // 5)
+    rare = [
+        f"{code.name} ({', '.join(a.facts.code_holders[code.id])})"
+        for _, code in a.study.codebook.codes()
+        if 0 < len(a.facts.code_holders.get(code.id, [])) <= limit
+    ]
+    if rare:
+        a.say("methods.minor", limit=limit, n=n, codes="; ".join(rare))
+    else:
+        a.say("methods.no_minor", limit=limit, n=n)
+
+
+def _completeness(a: Appendix, still: dict[int, list[str]]) -> None:
+    """Where the answers came from, and every item still to complete with the keys to fill: one place."""
+    a.document.add_heading(a.tx("methods.completeness"), level=2)
+    sources = Counter(item.source() for item in ITEMS if item.number not in still)
+    a.say(
+        "methods.answered", answered=len(ITEMS) - len(still), total=len(ITEMS), records=sources["records"],
+        config=sources["config"], both=sources["both"],
+    )
+    if not still:
+        return
+    a.say("methods.missing")
+    for number, keys in still.items():
+        line = a.tx("methods.missing_item", number=number, item=a.tx(f"coreq.{number}"), keys=", ".join(keys))
+        a.document.add_paragraph(line, style="List Bullet")
+
+
+# The items the records answer, by number (tasks.aggregation.coreq says which need the config too).
 ANSWERS: dict[int, Callable[[Appendix], None]] = {
     11: _approach, 12: _size, 13: _non_participation, 14: _setting, 16: _sample, 17: _guide, 19: _recording,
-    21: _duration, 23: _returned, 24: _coders, 25: _tree, 27: _software, 29: _quotes, 31: _core,
+    21: _duration, 23: _returned, 24: _coders, 25: _tree, 27: _software, 29: _quotes, 31: _core, 32: _minor,
 }
-TODO_KEYS = frozenset(key for key in TEXTS["en"] if key.startswith("coreq.todo."))
+BY_NUMBER = {item.number: item for item in ITEMS}

@@ -35,6 +35,7 @@ class Facts:
     anonymity: int = 0
     coders: list[str] = field(default_factory=list)
     code_respondents: Counter[str] = field(default_factory=Counter)
+    code_holders: dict[str, list[str]] = field(default_factory=dict)  # code -> the respondents who have it
     agreement: dict[str, float] = field(default_factory=dict)  # overall agreement; empty: nobody double-coded
 
 
@@ -98,6 +99,7 @@ def _coding(study: Study, facts: Facts) -> None:
     facts.coders = sorted(set(human["coder"]) - {""})
     pairs = codings[["respondent_id", "code"]].drop_duplicates()
     facts.code_respondents = Counter(pairs["code"])
+    facts.code_holders = {code: sorted(group["respondent_id"]) for code, group in pairs.groupby("code")}
     overall = study_tables(study, facts.eligible)[1].iloc[0]
     if overall["respondents"] > 0:
         keys = ("respondents", "segments", "codes", "percent_agreement", "kappa", "alpha")

@@ -25,7 +25,7 @@ class AggregationStage:
     """Results tables, results.xlsx, intercoder agreement, the methods appendix and the Word report."""
 
     name = "aggregation"
-    version = "2"  # 2: agreement.csv, agreement_disagreements.csv, methods.docx; report sections on both
+    version = "3"  # 2: agreement.csv, agreement_disagreements.csv, methods.docx; report sections on both; 3: config's methods
 
     def run(self, study: Study, cohort: Cohort) -> Outcome:
         if not cohort.eligible:
@@ -54,6 +54,7 @@ class AggregationStage:
             "language": study.config.study.language,  # of the report, appendix, workbook and chart
             "records": {path.name: hashes.digest(path) for path in _records(study)},
             "privacy": study.config.privacy.model_dump(mode="json"),
+            "methods": study.config.methods.model_dump(mode="json"),  # the COREQ answers only the researcher gives
         }
 
 def _records(study: Study) -> list[Path]:

@@ -7,7 +7,7 @@ from pathlib import Path, PurePath
 from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from tasks.core.coders import alias_problem
 from tasks.core.errors import ConfigError
@@ -251,6 +251,70 @@ class PrivacySection(Model):
     detect_names: bool = True  # Dutch studies: deduce finds names the recruitment lists miss
 
 
+def _answer(value: Any) -> Any:
+    """A methods answer is a sentence: YAML's yes, no and numbers are refused, as are empty texts."""
+    if isinstance(value, (bool, int, float)):
+        advice = "write the answer as text in quotes: YAML reads yes, no and numbers as other values"
+        raise _KeyedError((), f"{advice} (got {value!r})")
+    if isinstance(value, str) and not value.strip():
+        raise _KeyedError((), "is empty; write the answer, or leave the key out to list the item as missing")
+    if isinstance(value, (list, dict)):
+        raise _KeyedError((), "write the answer as one text, not a list or mapping")
+    return value.strip() if isinstance(value, str) else value
+
+
+Answer = Annotated[str, BeforeValidator(_answer)]
+
+
+class Interviewer(Model):
+    """Who conducted interviews (COREQ items 1-5); an answer left out is listed as missing in methods.docx."""
+
+    initials: Answer
+    credentials: Answer | None = None
+    occupation: Answer | None = None
+    gender: Answer | None = None
+    experience: Answer | None = None  # experience and training
+
+
+class MethodsSection(Model):
+    """What only the researcher can tell the COREQ appendix (methods.docx), by item; the records tell
+    the rest. A key left out is listed at the end of the appendix as still to be completed."""
+
+    interviewers: list[Interviewer] = []  # 1-5
+    relationship: Answer | None = None  # 6. relationship established before the study
+    participant_knowledge: Answer | None = None  # 7. what participants knew about the interviewer
+    interviewer_characteristics: Answer | None = None  # 8. bias, assumptions, interests
+    orientation: Answer | None = None  # 9. methodological orientation and theory
+    sampling: Answer | None = None  # 10
+    approach: Answer | None = None  # 11. how participants were approached
+    non_participation: Answer | None = None  # 13. reasons for not taking part or dropping out
+    setting: Answer | None = None  # 14. where the interviews took place
+    others_present: Answer | None = None  # 15. presence of non-participants
+    interview_guide: Answer | None = None  # 17. provided in advance? pilot tested?
+    repeat_interviews: Answer | None = None  # 18
+    field_notes: Answer | None = None  # 20
+    data_saturation: Answer | None = None  # 22
+    coding_tree: Answer | None = None  # 25, optional: the records give the tree
+    derivation_of_themes: Answer | None = None  # 26
+    software: Answer | None = None  # 27, optional: the records name the transcription software
+    participant_checking: Answer | None = None  # 28. feedback on the findings
+    consistency: Answer | None = None  # 30. data and findings consistent
+    major_themes: Answer | None = None  # 31
+    minor_themes: Answer | None = None  # 32. diverse cases, minor themes
+
+    @field_validator("interviewers")
+    @classmethod
+    def _each_once(cls, interviewers: list[Interviewer]) -> list[Interviewer]:
+        if not interviewers:
+            raise ValueError("is empty; list who conducted the interviews, or leave interviewers out to list items 1-5 as missing")
+        seen: set[str] = set()
+        for index, interviewer in enumerate(interviewers):
+            if interviewer.initials in seen:
+                raise _KeyedError((str(index), "initials"), f"{interviewer.initials!r} is listed twice; keep one")
+            seen.add(interviewer.initials)
+        return interviewers
+
+
 class StudyConfig(Model):
     study: StudySection
     attributes: list[Attribute] = []
@@ -261,6 +325,12 @@ class StudyConfig(Model):
     coding: CodingSection = CodingSection()
     aggregation: AggregationSection = AggregationSection()
     privacy: PrivacySection = PrivacySection()
+    methods: MethodsSection = MethodsSection()
+
+    @field_validator("methods", mode="before")
+    @classmethod
+    def _nothing_yet(cls, value: Any) -> Any:
+        return {} if value is None else value  # `methods:` with every key still commented out
 
     @model_validator(mode="after")
     def _attributes_apart(self) -> StudyConfig:

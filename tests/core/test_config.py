@@ -270,3 +270,68 @@ def test_free_text_targets_and_yaml_scalars_as_values(tmp_path: Path) -> None:
     config = Study.at(tmp_path).config
     assert (config.allowed_values("manager"), config.allowed_values("grade")) == (("yes", "no"), ("1", "2"))
     assert config.sampling.targets == {"team_size": {"12": 2}, "manager": {"yes": 1}}
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "message"),
+    [
+        ("methods: {gender: female}", "methods.gender: unknown key; remove it or check its spelling"),
+        (
+            "methods: {interviewers: []}",
+            "methods.interviewers: is empty; list who conducted the interviews, or leave interviewers out to list "
+            "items 1-5 as missing",
+        ),
+        ("methods: {interviewers: [{gender: female}]}", "methods.interviewers.0.initials: required key is missing"),
+        (
+            "methods: {interviewers: [{initials: AB}, {initials: AB}]}",
+            "methods.interviewers.1.initials: 'AB' is listed twice; keep one",
+        ),
+        (
+            "methods: {interviewers: [{initials: AB, sex: female}]}",
+            "methods.interviewers.0.sex: unknown key; remove it or check its spelling",
+        ),
+        (
+            "methods: {repeat_interviews: no}",
+            "methods.repeat_interviews: write the answer as text in quotes: YAML reads yes, no and numbers as other "
+            "values (got False)",
+        ),
+        (
+            "methods: {interviewers: [{initials: AB, experience: 12}]}",
+            "methods.interviewers.0.experience: write the answer as text in quotes: YAML reads yes, no and numbers "
+            "as other values (got 12)",
+        ),
+        (
+            "methods: {field_notes: '  '}",
+            "methods.field_notes: is empty; write the answer, or leave the key out to list the item as missing",
+        ),
+        ("methods: {setting: [online, office]}", "methods.setting: write the answer as one text, not a list or mapping"),
+        ("methods: [interviewers]", "methods: Input should be a valid dictionary or instance of MethodsSection"),
+    ],
+)
+def test_methods_errors_name_the_key_path(tmp_path: Path, yaml_text: str, message: str) -> None:
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "study.yaml").write_text("study: {title: T}\n" + yaml_text + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        Study.at(tmp_path).config
+    assert caught.value.message == f"config/study.yaml: {message}"
+
+
+def test_methods_answers_are_trimmed_and_an_empty_section_is_none_given(tmp_path: Path) -> None:
+    (tmp_path / "config").mkdir()
+    path = tmp_path / "config" / "study.yaml"
+    path.write_text("study: {title: T}\nmethods:\n  # field_notes: \"None.\"\n", encoding="utf-8")
+    assert Study.at(tmp_path).config.methods.field_notes is None
+    path.write_text("study: {title: T}\nmethods:\n  field_notes: >\n    No field notes\n    were made.\n", encoding="utf-8")
+    assert Study.at(tmp_path).config.methods.field_notes == "No field notes were made."
+
+
+@pytest.mark.parametrize(("language", "gender"), [("en", "Female"), ("nl", "Vrouw")])
+def test_the_templates_carry_every_methods_key_commented(tmp_path: Path, language: str, gender: str) -> None:
+    create_study(tmp_path / "s", language)
+    path = tmp_path / "s" / "config" / "study.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert Study.at(tmp_path / "s").config.methods.model_dump(exclude_defaults=True) == {}
+    path.write_text(uncommented(text, "# methods:"), encoding="utf-8")
+    methods = Study.at(tmp_path / "s").config.methods
+    assert [v for v in methods.model_dump().values() if not v] == []  # every key given
+    assert (methods.interviewers[0].initials, methods.interviewers[0].gender) == ("A.B.", gender)

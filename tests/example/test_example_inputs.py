@@ -49,6 +49,17 @@ def test_config_files_load(study: Study) -> None:
     assert config.allowed_values("interview_mode") == ("online", "in_person")
 
 
+def test_the_methods_section_answers_every_coreq_item_from_the_thesis(study: Study) -> None:
+    from tasks.aggregation.coreq import missing
+
+    methods = study.config.methods
+    assert missing(methods) == {}
+    assert len(methods.interviewers) == 1  # the researcher was the sole interviewer
+    assert "masterthesis" in (methods.interviewers[0].credentials or "")
+    assert "online via Teams" in (methods.setting or "")
+    assert (methods.data_saturation, methods.field_notes) == ("Niet besproken in de thesis.", "Niet vermeld in de thesis.")
+
+
 def test_codebook_has_the_six_categories_and_27_codes(study: Study) -> None:
     codebook = study.codebook
     assert [len(c.codes) for c in codebook.categories] == [6, 9, 3, 4, 2, 3]

@@ -144,6 +144,11 @@ ENGLISH: dict[str, str] = {
     "facts.returned": "Transcripts returned to the participants (member check); decisions: {decisions}.",
     "facts.coders": "Coders: {count}. {agreement}",
     "facts.no_agreement": "No transcript was coded by two coders.",
+    "facts.coreq_complete": "COREQ: all {total} items answered.",
+    "facts.coreq_missing": (
+        "COREQ: {answered} of {total} items answered; still to be completed: items {items} (the keys to fill are "
+        "listed at the end of methods.docx)."
+    ),
     "facts.quotes": (
         "Quotations are identified by participant number and segment id; {allowed} of {n} participants "
         "allowed quotation, {anonymity} asked for anonymity (names pseudonymised)."
@@ -151,10 +156,10 @@ ENGLISH: dict[str, str] = {
     # methods.docx: the COREQ checklist
     "methods.title": "Methods appendix: COREQ checklist",
     "methods.intro": (
-        "Study: {title}. Filled in by interview-study from the study's records; passages marked in yellow "
-        "are for the researcher to complete."
+        "Study: {title}. Filled in by interview-study from the study's records and the methods section of "
+        "config/study.yaml; passages marked in yellow are for the researcher to complete (listed at the end)."
     ),
-    "methods.todo": "[TO BE COMPLETED BY THE RESEARCHER: {what}]",
+    "methods.todo": "[TO BE COMPLETED BY THE RESEARCHER: {what}; fill in {keys}]",
     "methods.channels": "Interviewees by recruitment channel: {counts}.",
     "methods.contacted": "{contacted} people were contacted, {responded} responded.",
     "methods.size": "{interviews} interviews were held; {n} participants are in the analysis (n = {n}): {ids}.",
@@ -197,6 +202,18 @@ ENGLISH: dict[str, str] = {
     ),
     "methods.core": "Core category (selective coding): {name}.",
     "methods.no_core": "No core category set.",
+    "methods.minor": "Codes given by at most {limit} of n = {n} participants, with who gave them: {codes}.",
+    "methods.no_minor": "No code was given by only {limit} of n = {n} participants or fewer.",
+    "methods.completeness": "Completeness",
+    "methods.answered": (
+        "{answered} of {total} items are answered: {records} from the records, {config} from config/study.yaml "
+        "(methods) and {both} from both."
+    ),
+    "methods.missing": (
+        "Still to be completed: fill in these keys in the methods section of config/study.yaml (the template "
+        "of interview-study init explains each), then run interview-study aggregate."
+    ),
+    "methods.missing_item": "{number}. {item}: {keys}",
     "coreq.domain.1": "Domain 1: Research team and reflexivity",
     "coreq.domain.2": "Domain 2: Study design",
     "coreq.domain.3": "Domain 3: Analysis and findings",
@@ -232,7 +249,7 @@ ENGLISH: dict[str, str] = {
     "coreq.30": "Data and findings consistent",
     "coreq.31": "Clarity of major themes",
     "coreq.32": "Clarity of minor themes",
-    "coreq.todo.1": "which author conducted the interviews",
+    "coreq.todo.1": "which author conducted the interviews (initials)",
     "coreq.todo.2": "the researcher's credentials (e.g. MSc)",
     "coreq.todo.3": "the researcher's occupation at the time of the study",
     "coreq.todo.4": "the researcher's gender",

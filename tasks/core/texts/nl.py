@@ -145,6 +145,11 @@ DUTCH: dict[str, str] = {
     "facts.returned": "Transcripten voorgelegd aan de deelnemers (membercheck); besluiten: {decisions}.",
     "facts.coders": "Codeurs: {count}. {agreement}",
     "facts.no_agreement": "Geen transcript is door twee codeurs gecodeerd.",
+    "facts.coreq_complete": "COREQ: alle {total} items beantwoord.",
+    "facts.coreq_missing": (
+        "COREQ: {answered} van de {total} items beantwoord; nog in te vullen: items {items} (de sleutels staan "
+        "aan het eind van methods.docx)."
+    ),
     "facts.quotes": (
         "Citaten worden aangeduid met het nummer van de deelnemer en het segment; {allowed} van {n} deelnemers "
         "gaven toestemming voor citaten, {anonymity} vroegen om anonimiteit (namen gepseudonimiseerd)."
@@ -152,10 +157,11 @@ DUTCH: dict[str, str] = {
     # methods.docx: de COREQ-checklist
     "methods.title": "Methodologische bijlage: COREQ-checklist",
     "methods.intro": (
-        "Onderzoek: {title}. Ingevuld door interview-study uit de administratie van het onderzoek; de geel "
-        "gemarkeerde passages vult de onderzoeker aan."
+        "Onderzoek: {title}. Ingevuld door interview-study uit de administratie van het onderzoek en het "
+        "onderdeel methods van config/study.yaml; de geel gemarkeerde passages vult de onderzoeker aan "
+        "(opgesomd aan het eind)."
     ),
-    "methods.todo": "[IN TE VULLEN DOOR DE ONDERZOEKER: {what}]",
+    "methods.todo": "[IN TE VULLEN DOOR DE ONDERZOEKER: {what}; vul {keys} in]",
     "methods.channels": "Geïnterviewden per wervingskanaal: {counts}.",
     "methods.contacted": "{contacted} mensen zijn benaderd, {responded} hebben gereageerd.",
     "methods.size": "Er zijn {interviews} interviews gehouden; {n} deelnemers zijn in de analyse (n = {n}): {ids}.",
@@ -200,6 +206,18 @@ DUTCH: dict[str, str] = {
     ),
     "methods.core": "Kerncategorie (selectief coderen): {name}.",
     "methods.no_core": "Geen kerncategorie vastgelegd.",
+    "methods.minor": "Codes die hooguit {limit} van n = {n} deelnemers kregen, met wie: {codes}.",
+    "methods.no_minor": "Geen code is door slechts {limit} van n = {n} deelnemers of minder genoemd.",
+    "methods.completeness": "Volledigheid",
+    "methods.answered": (
+        "{answered} van de {total} items zijn beantwoord: {records} uit de administratie, {config} uit "
+        "config/study.yaml (methods) en {both} uit beide."
+    ),
+    "methods.missing": (
+        "Nog in te vullen: vul deze sleutels in onder methods in config/study.yaml (het sjabloon van "
+        "interview-study init licht ze toe) en draai daarna interview-study aggregate."
+    ),
+    "methods.missing_item": "{number}. {item}: {keys}",
     "coreq.domain.1": "Domein 1: Onderzoeksteam en reflexiviteit",
     "coreq.domain.2": "Domein 2: Onderzoeksopzet",
     "coreq.domain.3": "Domein 3: Analyse en bevindingen",
@@ -235,7 +253,7 @@ DUTCH: dict[str, str] = {
     "coreq.30": "Consistentie van data en bevindingen",
     "coreq.31": "Helderheid van de hoofdthema's",
     "coreq.32": "Helderheid van de subthema's",
-    "coreq.todo.1": "welke auteur de interviews heeft afgenomen",
+    "coreq.todo.1": "welke auteur de interviews heeft afgenomen (initialen)",
     "coreq.todo.2": "de kwalificaties van de onderzoeker (bijv. MSc)",
     "coreq.todo.3": "het beroep van de onderzoeker ten tijde van het onderzoek",
     "coreq.todo.4": "het gender van de onderzoeker",
