@@ -105,7 +105,8 @@ def two_voices(embeddings: Vectors, weights: Sequence[float], anchor: Vectors | 
     scores = embeddings @ centroids.T
     margin = np.abs(scores[:, 0] - scores[:, 1])
     confidence = 0.5 + 0.5 * np.minimum(margin / MARGIN, 1.0)
-    if float(centroids[0] @ centroids[1]) >= TOO_ALIKE:
+    own = [_centroid(embeddings, weight, labels == voice, centroids[voice]) for voice in (0, 1)]  # without the anchor
+    if float(own[0] @ own[1]) >= TOO_ALIKE:
         confidence = np.minimum(confidence, 0.5)  # two voices this alike are told apart no better than by chance
     return Voices(tuple(int(v) for v in labels), tuple(round(float(c), 3) for c in confidence), centroids)
 

@@ -149,11 +149,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dutch", type=int, default=6, help="how many Dutch example dialogues (default 6)")
     parser.add_argument("--whisper", action="store_true", help="also time the transcription of one English interview")
+    parser.add_argument("--pairs", nargs="*", help="only these, e.g. en:similar nl:different")
     args = parser.parse_args()
     corpora = {"en": english(), "nl": dutch(args.dutch)}
     print("| language | voices | input | reference clip | segments | right speaker | DER | flagged | s per audio min |")
     print("| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: |")
     for (language, pair), voices in PAIRS.items():
+        if args.pairs and f"{language}:{pair}" not in args.pairs:
+            continue
         dialogues, guide = corpora[language]
         laid_out = [(d, *tracks(d, voices)) for d in dialogues]
         clip = speak(CLIPS[language], voices["interviewer"])
