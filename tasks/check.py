@@ -19,7 +19,7 @@ from tasks.core.catalog.recruitment import read_log, recruit, respondent_ids
 from tasks.core.catalog.reviews import decision_of, read_reviews
 from tasks.core.errors import StudyError, where
 from tasks.core.ids import is_respondent_id
-from tasks.core.layout import AUDIO_SUFFIXES
+from tasks.core.layout import AUDIO_SUFFIXES, INTERVIEWER_VOICE
 from tasks.core.manifest import load_manifest
 from tasks.core.study import Study
 from tasks.core.tables import parse_yes_no, read_table
@@ -85,7 +85,7 @@ def recording_problems(study: Study) -> list[str]:
     for rid in known:
         lines += _guarded(lambda: _recording_problem(study, rid))
     folder = study.catalog.audio_dir
-    names = {rid.casefold() for rid in known}
+    names = {rid.casefold() for rid in known} | {INTERVIEWER_VOICE}  # the interviewer's clip serves every respondent
     stray = sorted(p for p in folder.glob("*") if p.suffix.lower() in AUDIO_SUFFIXES and p.stem.casefold() not in names)
     for path in stray:
         if not path.name.startswith("."):
@@ -94,7 +94,10 @@ def recording_problems(study: Study) -> list[str]:
 
 
 def _recording_problem(study: Study, rid: str) -> list[str]:
-    path = study.catalog.audio(rid)  # two recordings for one respondent: an InputError
+    path = study.catalog.recording(rid)  # a file or a folder of tracks; two recordings: an InputError
+    if path is not None and path.is_dir():  # a folder without both tracks was refused by the catalog
+        tracks = study.catalog.tracks(path).values()
+        return [f"audio/{rid}/{file.name}: empty file; save the track again" for file in tracks if file.stat().st_size == 0]
     if path is not None:
         return [f"audio/{path.name}: empty file; save the recording again"] if path.stat().st_size == 0 else []
     record = recruit(study, rid)

@@ -27,3 +27,24 @@ def test_the_summary_of_a_check() -> None:
     assert Findings([], 1).summary == "no problems found in 1 respondent"
     assert Findings(["a"], 13).summary == "1 problem found in 13 respondents; fix them and run interview-study check again"
     assert Findings(["a", "b"], None).summary == "2 problems found; fix them and run interview-study check again"
+
+
+def test_recordings_as_track_folders_and_the_interviewers_clip(small_study) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+    from pathlib import Path
+
+    from tasks.check import recording_problems
+    from tasks.core.study import Study
+
+    clip = Path(__file__).resolve().parents[1] / "data" / "audio" / "nl.ogg"
+    audio = small_study.root / "audio"
+    audio.mkdir(exist_ok=True)
+    shutil.copy(clip, audio / "interviewer_voice.ogg")  # serves every respondent: not a stray recording
+    (audio / "R01").mkdir()
+    shutil.copy(clip, audio / "R01" / "interviewer.ogg")
+    assert recording_problems(Study.at(small_study.root)) == [
+        "audio/R01/: no respondent track; save one track per participant as audio/R01/interviewer.wav and "
+        "audio/R01/respondent.wav (or .flac/.mp3/.m4a/.ogg/.opus)"
+    ]
+    shutil.copy(clip, audio / "R01" / "respondent.ogg")
+    assert recording_problems(Study.at(small_study.root)) == []
