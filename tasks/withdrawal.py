@@ -10,6 +10,7 @@ The reason given is written only to consent.csv, the researcher's own file.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,11 +55,11 @@ def withdraw(study: Study, rid: str, on: dt.date, reason: str | None = None, del
             f"{study.catalog.consent_file.name}: {rid} consented on {consent.consent_on.isoformat()}; "
             f"a withdrawal on {on.isoformat()} cannot be earlier; check the date"
         )
-    recording = study.catalog.audio(rid)
+    recording = study.catalog.recording(rid)  # a file, or a folder of one track per participant
     recorded = record_withdrawal(study, rid, on, reason)
     removed = remove_derived(study, rid)
     if delete_recording and recording is not None:
-        remove(recording)
+        shutil.rmtree(recording) if recording.is_dir() else remove(recording)
     refresh(Study(study.root), rid)
     gone = tuple(path for path in removed if not path.exists())  # not the manifests written anew
     return Withdrawal(rid, recorded, gone, recording, delete_recording and recording is not None)

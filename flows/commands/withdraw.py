@@ -36,7 +36,7 @@ def withdraw(
     on = _date(date)
     if rid not in respondent_ids(study):
         raise InputError(f"withdraw: {rid} is not a respondent in {study.catalog.recruitment_file.name}; check the id")
-    recording = study.catalog.audio(rid)
+    recording = study.catalog.recording(rid)
     delete = study.config.review.delete_recording_on_withdrawal and recording is not None
     if delete and not yes:
         assert recording is not None

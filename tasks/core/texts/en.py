@@ -67,6 +67,16 @@ ENGLISH: dict[str, str] = {
         "and {codes} codes; {coders} coder(s). Counts say how many of the n respondents said something "
         "coded with each code."
     ),
+    "report.pseudonymised": (
+        "Pseudonymisation ({language}): {texts} quote(s) were pseudonymised before publication, in this order: "
+        "the values of recruitment.csv's personal columns; names, places and organisations found by {detector}"
+        "{capitals}; every form of each known name (its parts, after a title, possessive, inflected, a town's "
+        "adjective and inhabitants); the names the researcher added to the key file. Replaced: {kinds}. Each "
+        "replacement is listed for the researcher to check in {review}."
+    ),
+    "report.pseudonymised.capitals": " and capitalised words that do not start a sentence",
+    "report.pseudonymised.fallback": "{detector}, an English model used as a fallback for this language",
+    "report.pseudonymised.none": "nothing",
     "report.left_out": "Respondents left out",
     "report.nobody_left_out": "None.",
     "report.core": "Core category",

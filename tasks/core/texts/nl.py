@@ -67,6 +67,16 @@ DUTCH: dict[str, str] = {
         "categorieën en {codes} codes; {coders} codeur(s). De aantallen zeggen hoeveel van de n respondenten "
         "iets zeiden dat met de code is gecodeerd."
     ),
+    "report.pseudonymised": (
+        "Pseudonimisering ({language}): {texts} citaat/citaten zijn vóór publicatie gepseudonimiseerd, in deze "
+        "volgorde: de waarden uit de persoonlijke kolommen van recruitment.csv; namen, plaatsen en organisaties "
+        "gevonden door {detector}{capitals}; elke vorm van elke bekende naam (delen, na een titel, bezittelijk, "
+        "verbogen, bijvoeglijk naamwoord en inwoners van een plaats); de namen die de onderzoeker aan het "
+        "sleutelbestand toevoegde. Vervangen: {kinds}. Elke vervanging staat ter controle in {review}."
+    ),
+    "report.pseudonymised.capitals": " en woorden met een hoofdletter die geen zin beginnen",
+    "report.pseudonymised.fallback": "{detector}, een Engels model als terugval voor deze taal",
+    "report.pseudonymised.none": "niets",
     "report.left_out": "Niet meegetelde respondenten",
     "report.nobody_left_out": "Geen.",
     "report.core": "Kerncategorie",
