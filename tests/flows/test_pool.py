@@ -244,6 +244,23 @@ def test_respondents_run_on_two_workers(
     ]
 
 
+@pytest.mark.slow
+def test_the_pool_gets_only_respondents_with_work(
+    small_study: Study, server: dict[str, str], workers: list[Path]
+) -> None:
+    first = _run(small_study, server, "--work-pool", "test-pool", "--max-in-flight", "2")
+    assert first.returncode == 0, first.stderr
+    submitted = [run["name"] for run in _flow_runs(server) if str(run["name"]).startswith("respondent-")]
+    recruitment = small_study.catalog.recruitment_file  # R02's interview turns out to have been online
+    text = recruitment.read_text(encoding="utf-8")
+    recruitment.write_text(text.replace("2024-03-20,in_person,small", "2024-03-20,online,small"), encoding="utf-8")
+    second = _run(small_study, server, "--work-pool", "test-pool")
+    assert second.returncode == 0, second.stderr
+    after = [run["name"] for run in _flow_runs(server) if str(run["name"]).startswith("respondent-")]
+    assert sorted(after) == sorted([*submitted, "respondent-R02"])  # exactly one more flow run: R02's
+    assert second.stdout.splitlines()[0] == "recruitment       ran   1, skipped   2   3 done"
+
+
 def _api(env: dict[str, str], path: str, body: dict[str, object]) -> list[dict[str, object]]:
     """POST to the server's REST API (a filter endpoint) and return the JSON list it answers."""
     request = urllib.request.Request(
