@@ -298,9 +298,9 @@ class Pipeline:
             if not _current(study, report, None, partial(report.inputs, study)):
                 return True
         cohort: Cohort | None = None
-        for stage in self.study:
-            if stage.name not in stages:
-                continue
+        for index, stage in enumerate(self.study):
+            if stage.name not in stages or (index and not _done(load_manifest(study, self.study_names[index - 1], None))):
+                continue  # blocked by the stage before it, as execute_study decides: nothing to run
             cohort = cohort or self.cohort(study)
             if not _current(study, stage, None, partial(stage.inputs, study, cohort)):
                 return True
@@ -352,6 +352,10 @@ def _run_or_reuse(
         if problem is None:
             raise
         return Manifest(stage.name, rid or STUDY_KEY, "failed", problem.message, "", meta={"unexpected": True})
+
+
+def _done(manifest: Manifest | None) -> bool:
+    return manifest is not None and manifest.status == "done"
 
 
 def _current(study: Study, stage: Any, rid: str | None, inputs: Callable[[], dict[str, Any]]) -> bool:
