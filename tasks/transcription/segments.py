@@ -11,14 +11,14 @@ recording gives the same ids on any machine. The chunks are decoded together in 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tasks.core.ids import segment_id
 from tasks.core.transcripts import Segment
 from tasks.transcription.audio import SAMPLE_RATE, Samples
 from tasks.transcription.engines import Options, Transcriber, Word
-from tasks.transcription.integrity import flags_of, joined
-from tasks.transcription.packing import Chunk, assign, pack
+from tasks.transcription.integrity import flags_of, joined, repeats
+from tasks.transcription.packing import Chunk, Window, assign, pack
 
 MAX_CHUNK_S = 30.0  # one Whisper window: a longer turn is split at its last short pause
 SPEECH_PAD_MS = 200  # context kept around each chunk, so first and last words are not clipped
@@ -69,7 +69,41 @@ def transcribe_chunks(
         progress(chunks[windows[count - 1].chunks[-1]].end / SAMPLE_RATE)
 
     found = engine.transcribe_windows([window.samples(samples, chunks) for window in windows], options, done)
-    return [_utterance(chunk, words, pause_s) for chunk, words in zip(chunks, assign(windows, found, chunks), strict=True)]
+    words = _redo_alone(engine, samples, chunks, windows, assign(windows, found, chunks), options)
+    return [_utterance(chunk, heard, pause_s) for chunk, heard in zip(chunks, words, strict=True)]
+
+
+def _redo_alone(
+    engine: Transcriber,
+    samples: Samples,
+    chunks: Sequence[Chunk],
+    windows: Sequence[Window],
+    words: list[list[Word]],
+    options: Options,
+) -> list[list[Word]]:
+    """Utterances of a shared window that came back empty or looping, decoded again alone.
+
+    A loop can swallow its neighbours' words (seen on the synthetic Dutch example recordings);
+    decoding such an utterance in its own window, as the stage did before packing, gets its words
+    back. The alone result is taken only when it has words and no loop.
+    """
+    suspect = [i for window in windows if len(window.chunks) > 1 for i in window.chunks if _suspect(words[i])]
+    if not suspect:
+        return words
+    alone = engine.transcribe_windows([samples[chunks[i].start : chunks[i].end] for i in suspect], options, _ignore)
+    for index, again in zip(suspect, alone, strict=True):
+        if again and not repeats(joined(again, None)):
+            shift = chunks[index].start / SAMPLE_RATE
+            words[index] = [replace(word, start=word.start + shift, end=word.end + shift) for word in again]
+    return words
+
+
+def _suspect(words: list[Word]) -> bool:
+    return not words or repeats(joined(words, None))
+
+
+def _ignore(_done: int) -> None:
+    pass
 
 
 def _utterance(chunk: Chunk, words: list[Word], pause_s: float | None) -> Utterance:
