@@ -78,7 +78,8 @@ def test_serve_refuses_without_a_server(small_study: Study) -> None:
     assert result.returncode == 1
     assert (
         result.stderr
-        == f"error: PREFECT_API_URL=http://127.0.0.1:9/api: no Prefect server answers there; {HINT}\n"
+        == "error: cannot reach the Prefect server at http://127.0.0.1:9/api; start it with 'prefect server start' "
+        "or unset PREFECT_API_URL to use a temporary one\n"
     )
 
 
