@@ -94,8 +94,24 @@ def tiny_complete_study(root: Path, respondents: tuple[str, ...] = ("R01", "R02"
     (root / "audio").mkdir()
     (root / "codings").mkdir()
     for rid in respondents:
-        shutil.copy(DATA / "audio" / "nl.ogg", root / "audio" / f"{rid}.ogg")
+        own_copy(DATA / "audio" / "nl.ogg", root / "audio" / f"{rid}.ogg", rid)
         (root / "codings" / f"{rid}.csv").write_text(
             f"segment_id,code,coder\n{rid}-0001,data_gives_insight,onderzoeker\n", encoding="utf-8"
         )
     return Study.at(root)
+
+
+def own_copy(source: Path, target: Path, tag: str) -> Path:
+    """`source`'s audio under another respondent's id: the same sound, other bytes (a metadata
+    comment differs), since two respondents with one identical recording are refused as a mix-up."""
+    import av
+
+    with av.open(str(source)) as inp, av.open(str(target), "w", format=inp.format.name.split(",")[0]) as out:
+        out.metadata["comment"] = f"respondent {tag}"
+        stream = inp.streams.audio[0]
+        copied = out.add_stream_from_template(stream)
+        for packet in inp.demux(stream):
+            if packet.dts is not None:
+                packet.stream = copied
+                out.mux(packet)
+    return target

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from tasks.core.catalog.consent import consent_of, may_process
+from tasks.core.catalog.recruitment import respondent_ids
+from tasks.core.errors import InputError
 from tasks.core.files import fingerprint, read_json
 from tasks.core.layout import AUDIO_SUFFIXES
 from tasks.core.manifest import Outcome, hash_cache
@@ -37,6 +39,28 @@ def recording_digest(study: Study, path: Path | None) -> str | None:
     if not path.is_dir():
         return hashes.digest(path)
     return fingerprint({track: hashes.digest(file) for track, file in study.catalog.tracks(path).items()})
+
+
+def same_recording(study: Study, respondent_id: str) -> list[str]:
+    """Other consented respondents whose recording has exactly this respondent's content: a mix-up
+    (one interview saved under two ids) that must stop both before a review document carries
+    another person's interview."""
+    digests = study.cache.memo(_digests, None, lambda: _digests(study))  # once per run
+    mine = digests.get(respondent_id)
+    return sorted(rid for rid, digest in digests.items() if digest == mine and rid != respondent_id) if mine else []
+
+
+def _digests(study: Study) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for rid in respondent_ids(study):
+        if may_process(study, rid):  # without consent a recording is not even opened
+            try:
+                digest = recording_digest(study, study.catalog.recording(rid))
+            except InputError:
+                continue  # two recordings or a broken track folder: that respondent's own error
+            if digest is not None:
+                found[rid] = digest
+    return found
 
 
 def speaker_inputs(study: Study) -> dict[str, Any]:
@@ -109,6 +133,9 @@ class TranscriptionStage:
             "settings": settings_of(study),
             **speaker_inputs(study),
         }
+        twins = same_recording(study, respondent_id)
+        if twins:
+            current["same_recording"] = twins
         approved = approved_identity(study, respondent_id)
         if approved is not None and changes(approved, current):
             current["approval"] = "kept"  # deleting the approval changes this, so the stage reruns
@@ -132,9 +159,20 @@ class TranscriptionStage:
                 "waiting",
                 f"researcher: no recording yet; save it as audio/{respondent_id}.wav (or {'/'.join(AUDIO_SUFFIXES[1:])})",
             )
+        twins = same_recording(study, respondent_id)
+        if twins:
+            others = ", ".join(_shown(study, study.catalog.recording(rid)) for rid in twins)
+            raise InputError(
+                f"{_shown(study, path)} and {others}: the same recording (identical content) for {respondent_id} and "
+                f"{', '.join(twins)}; save each respondent's own interview under their id"
+            )
         from tasks.transcription import work  # PyAV, Whisper, python-docx: loaded when a recording is transcribed
 
         return _done(*work.transcribe(study, respondent_id, path, current), "")
+
+
+def _shown(study: Study, path: Path | None) -> str:
+    return "" if path is None else study.catalog.relative(path) + ("/" if path.is_dir() else "")
 
 
 def _no_consent(study: Study, respondent_id: str) -> Outcome:

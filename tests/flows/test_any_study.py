@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
-from tests.helpers import DATA, run_plain
+from tests.helpers import own_copy, DATA, run_plain
 from tests.tasks.recruitment.test_any_study import uncommented
 
 pytestmark = pytest.mark.slow
@@ -61,7 +61,7 @@ def study(tmp_path_factory: pytest.TempPathFactory) -> Path:
     reviews = "".join(f"{rid},approved,2024-06-01,\n" for rid in CODINGS)
     (root / "reviews.csv").write_text("respondent_id,decision,decided_on,note\n" + reviews, encoding="utf-8")
     for rid, codes in CODINGS.items():
-        shutil.copy(DATA / "audio" / "en.flac", root / "audio" / f"{rid}.flac")
+        own_copy(DATA / "audio" / "en.flac", root / "audio" / f"{rid}.flac", rid)
         rows = "".join(f"{rid}-0001,{code},AB\n" for code in codes)
         (root / "codings" / f"{rid}.csv").write_text("segment_id,code,coder\n" + rows, encoding="utf-8")
     run_plain(root)
