@@ -65,9 +65,12 @@ def review_document(study: Study, rid: str, draft: Transcript, sent_on: dt.date,
     rows = tuple(
         (s.segment_id, clock(s.start), speaker_shown(s, speakers), s.text.strip()) for s in draft.segments
     )
+    flags = draft.meta.get("flags") or {}  # the transcription's integrity flags: loops, silence, unsure words
+    flagged = frozenset(i for i, s in enumerate(draft.segments) if flags.get(s.segment_id))
     return SegmentDocument(
         title=f"{tx('review.heading')}: {rid}",
-        intro=(study.config.study.title, *cover, tx("review.speakers")),
+        intro=(study.config.study.title, *cover, tx("review.speakers"), *([tx("review.flagged")] if flagged else [])),
+        highlighted=flagged,
         columns=(tx("review.segment"), tx("review.time"), tx("review.speaker"), tx("review.text")),
         rows=rows,
         language=tx.locale,

@@ -294,6 +294,7 @@ ENGLISH: dict[str, str] = {
         "changes and comments are welcome); please do not change the segment numbers in the first column.\n\n"
         "You may also withhold your consent for the use of this transcript: then simply tell me so."
     ),
+    "review.flagged": "Rows in yellow may have been misheard (a repeated phrase, words over silence, or words the transcription was unsure of): please read those first.",
     "review.speakers": (
         "The speaker column says who spoke each passage, as recognised from the recording; \"(?)\" marks "
         "a guess. If a speaker is wrong, write the right one (interviewer or respondent) in that cell."

@@ -299,6 +299,7 @@ DUTCH: dict[str, str] = {
         "in de eerste kolom niet.\n\nU mag ook uw toestemming voor het gebruik van dit transcript weigeren: "
         "laat het mij dan gewoon weten."
     ),
+    "review.flagged": "Gele rijen zijn mogelijk verkeerd verstaan (een herhaalde zin, woorden over stilte of woorden waarover de transcriptie twijfelde): lees die alstublieft eerst.",
     "review.speakers": (
         "De kolom Spreker zegt wie elke passage uitsprak, zoals herkend uit de opname; \"(?)\" betekent "
         "dat het een gok is. Klopt een spreker niet, schrijf dan de juiste (interviewer of respondent) in die cel."

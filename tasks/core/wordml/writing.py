@@ -27,6 +27,7 @@ class SegmentDocument:
     widths_cm: tuple[float, ...] = ()  # empty: sized to the content, no word broken
     lock_ids: bool = True  # a locked content control keeps Word users from editing the id cells
     language: str = "en-GB"  # the tag Word marks the text with (spelling, hyphenation)
+    highlighted: frozenset[int] = frozenset()  # rows (0-based) whose text cell is marked for reading first
 
 
 def build_segment_document(spec: SegmentDocument) -> Any:
@@ -53,12 +54,14 @@ def build_segment_document(spec: SegmentDocument) -> Any:
         run = cell.paragraphs[0].add_run(label)
         run.bold, run.font.size = True, size
         shade(cell._tc)
-    for values in spec.rows:
+    for number, values in enumerate(spec.rows):
         # row.cells recomputes the whole table's grid (quadratic); the row's own cells suffice
         cells = [_Cell(tc, table) for tc in table.add_row()._tr.tc_lst]
         for cell, value in zip(cells, values):
             cell.paragraphs[0].add_run(value).font.size = size
         shade(cells[0]._tc)
+        if number in spec.highlighted:
+            shade(cells[-1]._tc, FLAGGED_FILL)
         if spec.lock_ids:
             _lock(cells[0])
     return document
@@ -149,6 +152,9 @@ def keep_rows_whole(row: Any) -> None:
     from docx.oxml import OxmlElement
 
     row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
+FLAGGED_FILL = "FFF2CC"  # light yellow: a segment the respondent should read first
 
 
 def shade(tc: Any, fill: str = HEADER_FILL) -> None:
