@@ -105,23 +105,7 @@ def dispatch(deployment: str, study_dir: str, ids: list[str], until: str, force:
     Interrupted (Ctrl+C), it cancels the runs not yet ended (and submits no more), so that none
     starts later outside the study's lock.
     """
-    from prefect.client.orchestration import get_client
-
-    queue = list(ids)
-    waiting: dict[str, UUID] = {}
-    unfinished: dict[str, str] = {}
-    with get_client(sync_client=True) as client:
-        try:
-            while queue or waiting:
-                while queue and len(waiting) < max(cap, 1):
-                    rid = queue.pop(0)
-                    waiting[rid] = _submit_one(deployment, study_dir, rid, until, force)
-                _pause()
-                _retrying(lambda: _collect(client, waiting, unfinished), "reading the flow runs' states")
-        except BaseException:
-            _cancel(client, list(waiting.values()))
-            raise
-    return unfinished
+    return _follow({}, list(ids), lambda rid: _submit_one(deployment, study_dir, rid, until, force), cap)
 
 
 def submit(deployment: str, study_dir: str, ids: list[str], until: str, force: bool) -> dict[str, UUID]:
@@ -131,13 +115,20 @@ def submit(deployment: str, study_dir: str, ids: list[str], until: str, force: b
 
 def wait_for(runs: dict[str, UUID]) -> dict[str, str]:
     """Wait until these flow runs have ended (cancelling the rest when interrupted)."""
+    return _follow(dict(runs), [], runs.__getitem__, len(runs))
+
+
+def _follow(waiting: dict[str, UUID], queue: list[str], start: Callable[[str], UUID], cap: int) -> dict[str, str]:
+    """Start queued respondents' runs while fewer than `cap` are in flight, until all have ended."""
     from prefect.client.orchestration import get_client
 
-    waiting = dict(runs)
     unfinished: dict[str, str] = {}
     with get_client(sync_client=True) as client:
         try:
-            while waiting:
+            while queue or waiting:
+                while queue and len(waiting) < max(cap, 1):
+                    rid = queue.pop(0)
+                    waiting[rid] = start(rid)
                 _pause()
                 _retrying(lambda: _collect(client, waiting, unfinished), "reading the flow runs' states")
         except BaseException:
