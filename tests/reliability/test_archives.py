@@ -35,9 +35,13 @@ def many_parts(path: Path, count: int = 10_001) -> Path:
 
 
 def peak_child(code: str) -> tuple[str, int]:
-    """Run `code` in a fresh interpreter; what it printed and its own peak RSS in MB (measured by the
-    child itself: the parent's RUSAGE_CHILDREN would hold the largest of all its earlier children)."""
-    report = "\nimport resource\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    """Run `code` in a fresh interpreter; what it printed and its own peak RSS in MB. The child reads
+    VmHWM of its own address space: ru_maxrss would keep the forking parent's peak across exec."""
+    report = (
+        "\nfor line in open('/proc/self/status'):\n"
+        "    if line.startswith('VmHWM:'):\n"
+        "        print(int(line.split()[1]))\n"
+    )
     result = subprocess.run([sys.executable, "-c", code + report], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     *lines, peak = result.stdout.strip().splitlines()

@@ -100,6 +100,46 @@ def truncated_audio(root: Path) -> bytes:
     return (root / "audio" / "R02.ogg").read_bytes()[:600]
 
 
+def archive_bomb(part: str) -> Callable[[Path], bytes]:
+    """A zip that weighs some hundred kB and would unpack `part` to 100 MB."""
+
+    def data(root: Path) -> bytes:
+        import zipfile
+
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("[Content_Types].xml", "<Types/>")
+            with archive.open(part, "w", force_zip64=True) as handle:
+                for _ in range(100):
+                    handle.write(b" " * (1024 * 1024))
+        return buffer.getvalue()
+
+    return data
+
+
+def special(file: str, kind: str) -> Mutation:
+    """A folder or a named pipe where a codings file should be."""
+
+    def mutate(root: Path) -> None:
+        import os
+
+        path = root / file
+        path.unlink(missing_ok=True)
+        if kind == "folder":
+            path.mkdir(parents=True)
+        else:
+            os.mkfifo(path)
+
+    return mutate
+
+
+def copied_recording(source: str, target: str) -> Mutation:
+    def mutate(root: Path) -> None:
+        shutil.copyfile(root / source, root / target)
+
+    return mutate
+
+
 def docx_without_table(root: Path) -> bytes:
     import docx
 
@@ -218,6 +258,22 @@ CASES = [
          "'jdv'; give each alias one coder"),
     Case("guide unknown follow", replace("config/interview_guide.yaml", "follows: q1", "follows: q99"), "study", "",
          "config/interview_guide.yaml"),
+    # hostile files (issue 14): archives, special files, passwords, mix-ups
+    Case("review archive bomb", both(WITH_CHANGES, write("review/returned/R02.docx", archive_bomb("word/document.xml"))),
+         "respondent", "review", "review/returned/R02.docx",
+         "review/returned/R02.docx: its part word/document.xml would unpack to 100 MB; "
+         "this is not a normal Word document; save it again"),
+    Case("coding archive bomb", write("codings/R02.docx", archive_bomb("word/document.xml")), "respondent", "open_coding",
+         "codings/R02.docx", "codings/R02.docx: its part word/document.xml would unpack to 100 MB; "
+         "this is not a normal Word document; save it again"),
+    Case("coding docx password", write("codings/R02.docx", OLE2 + "EncryptedPackage".encode("utf-16-le")), "respondent",
+         "open_coding", "codings/R02.docx", "codings/R02.docx: is password-protected; remove the password in Word "
+         "(File > Info > Protect Document) and save it again"),
+    Case("coding file is a pipe", special("codings/R02.csv", "pipe"), "respondent", "open_coding", "codings/R02.csv"),
+    Case("recording of another respondent", unapproved(copied_recording("audio/R01.ogg", "audio/R02.ogg")),
+         "respondent", "transcription", "audio/R02.ogg",
+         "audio/R02.ogg and audio/R01.ogg: the same recording (identical content) for R02 and R01; "
+         "save each respondent's own interview under their id"),
 ]
 
 

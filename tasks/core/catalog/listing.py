@@ -45,7 +45,7 @@ class Listings:
         try:
             with os.scandir(folder) as entries:
                 for entry in entries:
-                    if entry.is_file():
+                    if not entry.is_dir():  # pipes and devices too: the readers refuse them by name
                         index.setdefault(stem_key(entry.name), []).append(entry.name)
         except (FileNotFoundError, NotADirectoryError):
             return {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from tasks.core.archives import check_regular_file
 from tasks.core.catalog.listing import LISTINGS, stem_key
 from tasks.core.errors import InputError
 from tasks.core.ids import check_respondent_id
@@ -62,6 +63,8 @@ class Catalog:
         if len(present) > 1:
             shown = ", ".join(f"audio/{p.name}" for p in present)
             raise InputError(f"{shown}: more than one recording for {rid}; keep one")
+        for path in present:
+            check_regular_file(path, f"audio/{path.name}", "the recording")
         return present[0] if present else None
 
     def recording(self, respondent_id: str) -> Path | None:
@@ -90,6 +93,7 @@ class Catalog:
             if len(present) > 1:
                 shown = ", ".join(f"audio/{folder.name}/{p.name}" for p in present)
                 raise InputError(f"{shown}: more than one {track} track; keep one")
+            check_regular_file(present[0], f"audio/{folder.name}/{present[0].name}", "the track")
             found[track] = present[0]
         return found
 
@@ -102,6 +106,8 @@ class Catalog:
         present = files_named(self.audio_dir, *(f"{INTERVIEWER_VOICE}{suffix}" for suffix in AUDIO_SUFFIXES))
         if len(present) > 1:
             raise InputError(f"{', '.join(f'audio/{p.name}' for p in present)}: more than one interviewer voice clip; keep one")
+        for path in present:
+            check_regular_file(path, f"audio/{path.name}", "the voice clip")
         return present[0] if present else None
 
     @property
@@ -132,6 +138,8 @@ class Catalog:
         if len(present) > 1:
             names = ", ".join(f"{shown}/{path.name}" for path in present)
             raise InputError(f"{names}: the same file name in two cases; keep one")
+        for path in present:
+            check_regular_file(path, f"{shown}/{path.name}", "the document")
         return present[0] if present else folder / name
 
     @property

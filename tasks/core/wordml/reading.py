@@ -17,7 +17,7 @@ from typing import Any
 
 from lxml import etree
 
-from tasks.core.archives import check_archive
+from tasks.core.archives import check_archive, check_regular_file
 from tasks.core.errors import InputError
 from tasks.core.ids import SEGMENT_ID
 
@@ -84,6 +84,7 @@ class SegmentTable:
 def check_docx(path: Path, label: str, own: bool = False) -> None:
     """Refuse what is not a .docx (a renamed PDF, an old .doc, a password-protected file, ...).
     `own`: the researcher's own document (codings), so the message speaks to them, not of a respondent."""
+    check_regular_file(path, label, "the Word document")
     with open(path, "rb") as handle:
         head = handle.read(8)
     if not head:
