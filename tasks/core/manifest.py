@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import stat
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from tasks.core.archives import check_regular_file
 from tasks.core.files import read_json, sha256_file, write_json
 from tasks.core.study import Study
 
@@ -120,6 +122,8 @@ class HashCache:
             info = path.stat()
         except FileNotFoundError:
             return None
+        if not stat.S_ISREG(info.st_mode):  # reading a named pipe would wait forever
+            check_regular_file(path, f"{path.parent.name}/{path.name}", "the file")
         key = str(path)
         stamp = [info.st_size, info.st_mtime_ns]
         with self._lock:
