@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tasks.core.archives import check_archive, check_regular_file
-from tasks.core.errors import InputError, where
+from tasks.core.errors import InputError, StudyError, where
+from tasks.core.ids import CaseTwins, check_respondent_id
 from tasks.core.sheets import unescaped
 
 YES = {"yes", "y", "ja", "j", "true", "1", "x"}
@@ -44,6 +45,22 @@ class RowLog:
     raw: dict[str, dict[str, str]] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     row_errors: list[str] = field(default_factory=list)
+    twins: CaseTwins | None = field(default=None, repr=False)
+
+    def admit(self, row: Row) -> str | None:
+        """The row's respondent id; None (the reason kept in `row_errors`) when the id is invalid or
+        differs from an earlier row's only in case."""
+        try:
+            rid = check_respondent_id(row.get("respondent_id"), where(self.label, row.number, "respondent_id"))
+        except StudyError as error:
+            self.row_errors.append(error.message)
+            return None
+        self.twins = self.twins or CaseTwins(self.label)
+        twin = self.twins.problem(rid, row.number)
+        if twin is not None:
+            self.row_errors.append(twin)
+            return None
+        return rid
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from tasks.core.errors import InputError, StudyError, where
-from tasks.core.ids import CaseTwins, check_respondent_id
 from tasks.core.study import Study
 from tasks.core.tables import Row, RowLog, parse_date, parse_yes_no, read_table
 
@@ -53,16 +52,9 @@ def read_consents(study: Study) -> ConsentLog:
     log = ConsentLog(label)
     if path.is_file():
         table = read_table(path, label, REQUIRED, per_row=True)
-        twins = CaseTwins(label)
         for row in table.rows:
-            try:
-                rid = check_respondent_id(row.get("respondent_id"), where(label, row.number, "respondent_id"))
-            except StudyError as error:
-                log.row_errors.append(error.message)
-                continue
-            twin = twins.problem(rid, row.number)
-            if twin is not None:
-                log.row_errors.append(twin)
+            rid = log.admit(row)
+            if rid is None:
                 continue
             if rid in log.raw:
                 log.errors[rid] = f"{where(label, row.number, 'respondent_id')}: {rid} appears twice; keep one row"

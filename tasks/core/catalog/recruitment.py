@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from tasks.core.config import CORE_COLUMNS, StudyConfig
 from tasks.core.errors import InputError, StudyError, where
-from tasks.core.ids import CaseTwins, check_respondent_id
 from tasks.core.study import Study
 from tasks.core.tables import Row, RowLog, parse_choice, parse_date, parse_yes_no, read_table
 
@@ -67,16 +66,9 @@ def read_log(study: Study) -> RecruitmentLog:
     table = read_table(path, label, required, per_row=True)
     keep = tuple(study.config.recruitment.keep_columns)
     log = RecruitmentLog(label)
-    twins = CaseTwins(label)
     for row in table.rows:
-        try:
-            rid = check_respondent_id(row.get("respondent_id"), where(label, row.number, "respondent_id"))
-        except StudyError as error:
-            log.row_errors.append(error.message)
-            continue
-        twin = twins.problem(rid, row.number)
-        if twin is not None:
-            log.row_errors.append(twin)
+        rid = log.admit(row)
+        if rid is None:
             continue
         if rid in log.raw:
             log.row_errors.append(

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from tasks.core.errors import InputError, StudyError, where
-from tasks.core.ids import CaseTwins, check_respondent_id, id_key, is_respondent_id
+from tasks.core.errors import InputError, where
+from tasks.core.ids import id_key, is_respondent_id
 from tasks.core.study import Study
-from tasks.core.tables import parse_choice, parse_date, read_table
+from tasks.core.tables import RowLog, parse_choice, parse_date, read_table
 
 REQUIRED = ("respondent_id", "decision", "decided_on")
 DECISIONS = ("approved", "approved_with_changes", "declined")
@@ -28,12 +28,8 @@ class Decision:
 
 
 @dataclass
-class ReviewLog:
-    label: str
-    raw: dict[str, dict[str, str]] = field(default_factory=dict)
+class ReviewLog(RowLog):
     rows: dict[str, int] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-    row_errors: list[str] = field(default_factory=list)
 
 
 def read_reviews(study: Study) -> ReviewLog:
@@ -43,16 +39,9 @@ def read_reviews(study: Study) -> ReviewLog:
     path = study.catalog.reviews_file
     log = ReviewLog(path.name)
     if path.is_file():
-        twins = CaseTwins(log.label)
         for row in read_table(path, log.label, REQUIRED, per_row=True).rows:
-            try:
-                rid = check_respondent_id(row.get("respondent_id"), where(log.label, row.number, "respondent_id"))
-            except StudyError as error:
-                log.row_errors.append(error.message)
-                continue
-            twin = twins.problem(rid, row.number)
-            if twin is not None:
-                log.row_errors.append(twin)
+            rid = log.admit(row)
+            if rid is None:
                 continue
             if rid in log.raw:
                 log.errors[rid] = (
