@@ -22,7 +22,8 @@ from flows.settings import Server, healthy, prefect_environment, running, touch
 from tasks.core.catalog import Catalog
 from tasks.core.errors import InputError
 
-CHECK_SECONDS = 5.0
+CHECK_SECONDS = 1.0
+RUNNER_TIMEOUT = 60.0
 START_TIMEOUT = 120.0
 
 
@@ -52,7 +53,26 @@ def start(study_root: Path, idle_minutes: float = 30.0) -> tuple[Server, bool]:
     catalog.server_file.write_text(
         json.dumps({"pid": server.pid, "port": port, "idle_minutes": idle_minutes}), encoding="utf-8"
     )
+    runner_up(study_root, RUNNER_TIMEOUT)
     return server, True
+
+
+def runner_up(study_root: Path, timeout: float = 0.0) -> bool:
+    """Whether the study's warm runner takes commands (waiting up to `timeout` seconds for it)."""
+    if os.name != "posix":
+        return False
+    path = Catalog(study_root).runner_socket
+    deadline = time.monotonic() + timeout
+    while True:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+            try:
+                probe.connect(str(path))
+                return True
+            except OSError:
+                pass
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.2)
 
 
 def stop(study_root: Path) -> bool:
@@ -98,10 +118,11 @@ def _free_port() -> int:
 
 
 def supervise(study_root: Path, port: int, idle_minutes: float) -> int:
-    """Run `prefect server start` and stop it once server.json was not touched for `idle_minutes`
-    (or was removed by `server stop`)."""
+    """Run `prefect server start` and the study's warm runner (flows/runner.py), and stop both once
+    server.json was not touched for `idle_minutes` (or was removed by `server stop`)."""
     prefect = str(Path(sys.executable).parent / "prefect")
     child = subprocess.Popen([prefect, "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-ui"])
+    runner = Runner(study_root, port)
     state = Catalog(study_root).server_file
     stopping = False
 
@@ -113,6 +134,7 @@ def supervise(study_root: Path, port: int, idle_minutes: float) -> int:
     started = time.time()
     while child.poll() is None and not stopping:
         time.sleep(CHECK_SECONDS)
+        runner.keep_up()
         try:
             last = state.stat().st_mtime
         except FileNotFoundError:
@@ -121,12 +143,46 @@ def supervise(study_root: Path, port: int, idle_minutes: float) -> int:
             continue
         if time.time() - last > idle_minutes * 60:
             break
+    runner.stop()
     child.terminate()
     try:
         child.wait(timeout=20)
     except subprocess.TimeoutExpired:
         child.kill()
     return 0
+
+
+class Runner:
+    """The study's warm runner, started once the server answers and again when it exits (it does
+    when its code changed on disk); given up after it failed three times in a row."""
+
+    def __init__(self, study_root: Path, port: int) -> None:
+        self.study_root = study_root
+        self.env = {**_environment(study_root), "PREFECT_API_URL": Server(0, port, 0).url}
+        self.process: subprocess.Popen[bytes] | None = None
+        self.failures = 0
+
+    def keep_up(self) -> None:
+        if os.name != "posix" or self.failures >= 3:
+            return
+        if self.process is not None:
+            code = self.process.poll()
+            if code is None:
+                return
+            self.failures = self.failures + 1 if code else 0
+            self.process = None
+        if not healthy(self.env["PREFECT_API_URL"], timeout=1.0):
+            return
+        command = [sys.executable, "-m", "flows.runner", str(self.study_root)]
+        self.process = subprocess.Popen(command, env=self.env)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
 
 
 if __name__ == "__main__":

@@ -20,6 +20,13 @@ out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True, soft_wrap=True)
 
 
+def fresh_consoles() -> None:
+    """Set the consoles up again for the streams this process has now (the study's warm runner
+    hands its forked child the caller's terminal after they were made)."""
+    out.__init__(soft_wrap=True, width=None if sys.stdout.isatty() else 200)  # type: ignore[misc]
+    err.__init__(stderr=True, soft_wrap=True)  # type: ignore[misc]
+
+
 LOGGER = "interview_study"
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 

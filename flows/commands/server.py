@@ -3,6 +3,7 @@ connect at once instead of starting a temporary server each time."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -32,6 +33,13 @@ def start(
     server, started = background.start(study.root, idle_minutes)
     verb = "started" if started else "already running"
     out.print(f"Prefect server {verb} at {server.url} (stops after {server.idle_minutes:g} idle minutes)", highlight=False)
+    out.print(_runner_line(study.root), highlight=False)
+
+
+def _runner_line(study_root: Path) -> str:
+    if background.runner_up(study_root):
+        return "run and aggregate are handed to its warm runner (Prefect and the stages already loaded)"
+    return "its warm runner is not up (yet): run and aggregate start in their own process"
 
 
 @server_app.command("stop")
@@ -49,3 +57,5 @@ def status(study_dir: StudyOption = ".") -> None:  # type: ignore[assignment]
     study = open_and_check(study_dir)
     server = running(study.root)
     out.print(f"Prefect server running at {server.url}" if server else "no Prefect server running", highlight=False)
+    if server:
+        out.print(_runner_line(study.root), highlight=False)

@@ -155,6 +155,19 @@ class Catalog:
     def server_log(self) -> Path:
         return self.prefect_home / "server.log"
 
+    @property
+    def runner_socket(self) -> Path:
+        """The socket of the study's warm runner (started with its background server): in a
+        folder of the user's own, because a socket's path may not exceed ~100 characters."""
+        import hashlib
+        import os
+        import tempfile
+
+        base = Path(os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir())
+        key = hashlib.sha256(str(self.root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:20]
+        user = os.getuid() if hasattr(os, "getuid") else 0
+        return base / f"interview-study-{user}" / f"{key}.sock"
+
     # bookkeeping ----------------------------------------------------------------------------
     @property
     def out(self) -> Path:
