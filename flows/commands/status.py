@@ -4,6 +4,7 @@ and the respondents who need action (overdue reviews first) unless `--all` is gi
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -94,7 +95,7 @@ def status(
         records = summary(rows) if counts else [row.to_json() for row in rows]
         columns = ("stage", *SUMMARY_COLUMNS) if counts else ("respondent_id", "stage", "status", "detail")
         text = render_records(records, columns, fmt) if counts else render(rows, fmt)
-        out.print(text, end="" if fmt == "csv" else "\n", markup=False, highlight=False)
+        sys.stdout.write(text if fmt == "csv" else text + "\n")  # as it is: Rich would lay out a large text first
     elif counts or (_large(rows) and not every and not selection and not approved):
         _print_summary(study, rows, collapsed=not counts)
     else:
