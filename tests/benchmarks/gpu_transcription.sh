@@ -16,18 +16,25 @@ import json, sys
 from pathlib import Path
 sys.path.insert(0, ".")
 from tasks.core.config import TranscriptionSection
-from tasks.transcription.audio import load
 from tasks.transcription.engines import Options, load_engine
-from tasks.transcription.segments import speech_chunks, to_segments, transcribe_chunks
+from tasks.transcription.segments import speech_chunks, to_segments
+from tasks.transcription.speakers import load_recording, transcribe_tracks
+
+def recording(rid):  # audio/<id>.ogg (mixed or stereo) or audio/<id>/ with one track per participant
+    folder = Path("audio") / rid
+    if folder.is_dir():
+        return load_recording(folder, rid, {t: folder / f"{t}.ogg" for t in ("interviewer", "respondent")}, None)
+    return load_recording(Path("audio") / f"{rid}.ogg", rid, None, None)
 
 engine = load_engine(TranscriptionSection(device="cuda"), Path("."))
 committed = json.loads(Path("tests/tasks/transcription/data/example_segments.json").read_text())
 for batch in (16, 3):
     same = 0
-    for path in sorted(Path("audio").glob("R*.ogg")):
-        samples = load(path, path.name).samples
-        found = transcribe_chunks(engine, samples, speech_chunks(samples, 500), Options("nl", 5, (0.0, 0.2, 0.4), None, batch), lambda _d: None)
-        same += [[s.segment_id, s.start, s.end] for s in to_segments(path.stem, found)] == committed[path.stem]
+    for rid, expected in committed.items():
+        found = recording(rid)
+        chunks = [speech_chunks(track.samples, 500) for track in found.tracks]
+        heard = transcribe_tracks(engine, found, chunks, Options("nl", 5, (0.0, 0.2, 0.4), None, batch), lambda _d: None)
+        same += [[s.segment_id, s.start, s.end] for s in to_segments(rid, [u for t in heard for u in t])] == expected
     print(f"cuda float16, batch {batch}: {same} of {len(committed)} example recordings with the committed ids and boundaries")
 PY
 /tmp/gpu-venv/bin/python tests/benchmarks/bench_transcription.py --device cuda --clip "$clip" --repeats 3 \

@@ -149,18 +149,42 @@ def test_coding_plan_reproduces_the_thesis_counts() -> None:
     ]
 
 
-def test_one_recording_per_respondent_at_most_6_mb(study: Study) -> None:
-    paths = [study.catalog.audio(rid) for rid in RESPONDENTS]
-    assert all(p is not None and p.suffix == ".ogg" for p in paths)
-    assert sum(p.stat().st_size for p in paths if p) <= 6 * 1024 * 1024
+def test_recordings_of_three_kinds_and_the_voice_clip_at_most_6_mb(study: Study) -> None:
+    from tests.example.make_recordings import audio_files
+
+    paths = {rid: study.catalog.recording(rid) for rid in RESPONDENTS}
+    assert paths["R02"] == ROOT / "audio" / "R02"  # one track per participant
+    assert study.catalog.tracks(ROOT / "audio" / "R02") == {
+        "interviewer": ROOT / "audio" / "R02" / "interviewer.ogg",
+        "respondent": ROOT / "audio" / "R02" / "respondent.ogg",
+    }
+    assert all(paths[rid] == ROOT / "audio" / f"{rid}.ogg" for rid in RESPONDENTS if rid != "R02")
+    assert study.catalog.interviewer_voice() == ROOT / "audio" / "interviewer_voice.ogg"
+    assert [p.relative_to(ROOT).as_posix() for p in audio_files()] == sorted(
+        ["audio/interviewer_voice.ogg", "audio/R02/interviewer.ogg", "audio/R02/respondent.ogg"]
+        + [f"audio/{rid}.ogg" for rid in RESPONDENTS if rid != "R02"]
+    )
+    assert sum(p.stat().st_size for p in audio_files()) <= 6 * 1024 * 1024
+
+
+def test_stereo_and_mono_recordings() -> None:
+    channels = {path.stem: av_channels(path) for path in (ROOT / "audio").rglob("*.ogg")}
+    assert {name for name, count in channels.items() if count == 2} == {"R03"}
+    assert set(channels.values()) == {1, 2}
+
+
+def av_channels(path: Path) -> int:
+    import av
+
+    with av.open(str(path)) as container:
+        return int(container.streams.audio[0].codec_context.channels)
 
 
 @pytest.mark.slow
 def test_recordings_split_into_one_segment_per_utterance() -> None:
     from tests.example.make_recordings import check
 
-    problems = [p for d in load_all() for p in check(d, ROOT / "audio" / f"{d.respondent_id}.ogg", None)]
-    assert problems == []
+    assert [p for d in load_all() for p in check(d)] == []
 
 
 def test_returned_documents_for_exactly_the_respondents_who_made_changes() -> None:

@@ -323,22 +323,24 @@ COMMITTED = json.loads((Path(__file__).parent / "data" / "example_segments.json"
 @pytest.mark.slow
 @pytest.mark.parametrize(("batch_size", "count"), [(4, 13), (1, 3)])
 def test_the_example_recordings_keep_their_committed_ids_and_boundaries(engines: None, batch_size: int, count: int) -> None:
-    """The 13 example recordings (16 min of audio) at the CPU's batch size, and R01-R03 one window
-    per batch, packed: the ids and boundaries the
-    stage gave them before packing (`data/example_segments.json`, made by decoding each utterance
-    alone), and the ids and start times of the returned review documents committed in
-    review/returned/, and text in every segment."""
+    """The 13 example recordings (16 min of audio: R01 mixed, R02 one track per participant, R03
+    stereo, ...) at the CPU's batch size, and R01-R03 one window per batch, packed: the ids and
+    boundaries of their speech chunks, every track's together in time order
+    (`data/example_segments.json`, written by tests/example/make_recordings.py), and the ids and
+    start times of the returned review documents committed in review/returned/, and text in
+    every segment."""
     from tasks.core.wordml import read_segment_table
-    from tasks.transcription.audio import load
     from tasks.transcription.engines import Options
-    from tasks.transcription.segments import speech_chunks, to_segments, transcribe_chunks
+    from tasks.transcription.segments import speech_chunks, to_segments
+    from tasks.transcription.speakers import transcribe_tracks
 
     engine = load_engine(TranscriptionSection(device="cpu"), Path("."))
     options = Options("nl", 5, (0.0, 0.2, 0.4), None, batch_size)
     for rid, expected in list(COMMITTED.items())[:count]:
-        samples = load(EXAMPLE / "audio" / f"{rid}.ogg", rid).samples
-        found = transcribe_chunks(engine, samples, speech_chunks(samples, 500), options, lambda _done: None)
-        segments = to_segments(rid, found)
+        recording = example_recording(rid)
+        chunks = [speech_chunks(track.samples, 500) for track in recording.tracks]
+        found = transcribe_tracks(engine, recording, chunks, options, lambda _done: None)
+        segments = to_segments(rid, [u for track in found for u in track])
         assert [[s.segment_id, s.start, s.end] for s in segments] == expected, rid
         assert sum(bool(s.text) for s in segments) == len(segments), rid
         returned = EXAMPLE / "review" / "returned" / f"{rid}.docx"
@@ -347,6 +349,17 @@ def test_the_example_recordings_keep_their_committed_ids_and_boundaries(engines:
             assert [(r.cells[0], r.cells[1]) for r in rows] == [
                 (s.segment_id, f"{int(s.start) // 60}:{int(s.start) % 60:02d}") for s in segments
             ], rid
+
+
+def example_recording(rid: str) -> Any:
+    """An example respondent's recording as the stage loads it (a file, or a folder of tracks)."""
+    from tasks.transcription.speakers import load_recording
+
+    folder = EXAMPLE / "audio" / rid
+    if folder.is_dir():
+        tracks = {track: folder / f"{track}.ogg" for track in ("interviewer", "respondent")}
+        return load_recording(folder, f"audio/{rid}/", tracks, None)
+    return load_recording(EXAMPLE / "audio" / f"{rid}.ogg", f"audio/{rid}.ogg", None, None)
 
 
 def test_openai_whisper_without_its_extra_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
