@@ -15,11 +15,16 @@ the default temperatures:
 - `openai-bare`, `openai-stage-before`, `openai-stage`: the same with openai-whisper (float32).
 
 Each row runs in a fresh process (so its peak memory is its own), rounds interleaved (row 1, 2,
-..., then again), after a 2-second warm-up call; printed: median wall and CPU seconds of the
-transcription call (for the stage rows: voice detection and decoding), Whisper windows encoded,
-peak resident memory and word error rate (Whisper's English normaliser), and the ratio of wall
-time to the batched pipeline's. `--json FILE` writes the raw figures (texts included), `--score
-FILE` prints the table from such a file (as the GPU run does: scored where torch is installed).
+..., then back from the last row, and so on), after a 2-second warm-up call; printed: median wall
+and CPU seconds of the transcription call (for the stage rows: voice detection and decoding),
+Whisper windows encoded, peak resident memory and word error rate (Whisper's English normaliser),
+and the ratio of wall time to the batched pipeline's. Then issue #15's targets for the stage:
+its wall over the batched pipeline's round by round (the two ran one after the other, so other
+jobs on the machine shake this ratio less than a ratio of medians) and their median, the CPU
+ratio, the WER difference and the peak memory, each with met or MISSED, and the load average
+when the rows started: on a shared machine wall times swing with it, CPU seconds hardly do.
+`--json FILE` writes the raw figures (texts included), `--score FILE` prints the table from such a
+file (as the GPU run does: scored where torch is installed).
 """
 
 from __future__ import annotations
@@ -71,6 +76,7 @@ def child(row: str, clip: Path, device: str, repeats: int) -> dict[str, Any]:
     engine.transcribe(samples[: 2 * 16000], Options("en", BEAM, (0.0,), None))  # one-off setup
     run = RUNNERS[row.removeprefix("openai-")]
     walls, cpus, text, windows = [], [], "", 0
+    load_average = os.getloadavg()[0]  # other jobs on the machine: wall times are only comparable at similar load
     for _ in range(repeats):
         wall0, cpu0 = time.perf_counter(), time.process_time()
         text, windows = run(engine, samples, options)
@@ -78,7 +84,7 @@ def child(row: str, clip: Path, device: str, repeats: int) -> dict[str, Any]:
         cpus.append(time.process_time() - cpu0)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"wall_s": walls, "cpu_s": cpus, "windows": windows, "peak_mb": peak, "text": text,
-            "audio_s": len(samples) / 16000}
+            "audio_s": len(samples) / 16000, "load": [load_average]}
 
 
 def _stage(engine: Any, samples: Any, options: Any) -> tuple[str, int]:
@@ -152,12 +158,12 @@ def main() -> None:
     if not args.clip.is_file():
         sys.exit(f"{args.clip}: missing; make it with tests/benchmarks/make_interview_en.py (see its docstring)")
     results: dict[str, Any] = {"device": args.device, "machine": _machine(args.device), "rows": {}}
-    for _round in range(args.repeats):
-        for row in args.rows:
+    for number in range(args.repeats):
+        for row in args.rows if number % 2 == 0 else args.rows[::-1]:  # A B, B A: drifts in load cancel
             done = _spawn(row, args.clip, args.device)
-            kept = results["rows"].setdefault(row, {**done, "wall_s": [], "cpu_s": [], "peak_mb": 0.0})
-            kept["wall_s"] += done["wall_s"]
-            kept["cpu_s"] += done["cpu_s"]
+            kept = results["rows"].setdefault(row, {**done, "wall_s": [], "cpu_s": [], "load": [], "peak_mb": 0.0})
+            for series in ("wall_s", "cpu_s", "load"):
+                kept[series] += done.get(series, [])
             kept["peak_mb"] = max(kept["peak_mb"], done["peak_mb"])
             kept["text"] = done["text"]
     if args.json:
@@ -189,6 +195,33 @@ def _print(results: dict[str, Any]) -> None:
         ratio = f"{wall / batched:.2f}×" if batched else "–"
         print(f"| {ROWS[row]} | {wall:.1f} | {cpu:.1f} | {found['windows']} | {found['peak_mb']:.0f} | "
               f"{wer(found['text']):.1%} | {ratio} |")
+    loads = [load for found in rows.values() for load in found.get("load", [])]
+    if loads:
+        print(f"load average (1 min) when the rows started: {min(loads):.1f}-{max(loads):.1f} on {os.cpu_count()} cores")
+    if "stage" in rows and "batched" in rows:
+        _targets(rows["stage"], rows["batched"])
+
+
+def _targets(stage: dict[str, Any], batched: dict[str, Any]) -> None:
+    """Issue #15's targets for the stage against the batched pipeline, round by round.
+
+    Each round's stage and batched rows ran one after the other, so their ratio is less shaken by
+    other jobs on the machine than a ratio of medians taken over different moments."""
+    walls = [s / b for s, b in zip(stage["wall_s"], batched["wall_s"])]
+    cpus = [s / b for s, b in zip(stage["cpu_s"], batched["cpu_s"])]
+    wall = statistics.median(walls)
+    rounds = ", ".join(f"{ratio:.2f}" for ratio in walls)
+    extra = (wer(stage["text"]) - wer(batched["text"])) * 100
+    peak = max(stage["peak_mb"], batched["peak_mb"])
+    print(f"stage / batched wall: {wall:.2f}× (rounds {rounds}; target ≤ 1.20×: {_met(wall <= 1.2)}); "
+          f"CPU: {statistics.median(cpus):.2f}×")
+    print(f"stage WER − batched WER: {extra:+.1f} points (target ≤ +0.5: {_met(extra <= 0.5)})")
+    print(f"peak memory: stage {stage['peak_mb']:.0f} MB, batched {batched['peak_mb']:.0f} MB "
+          f"(target ≤ 1024 MB: {_met(peak <= 1024)})")
+
+
+def _met(met: bool) -> str:
+    return "met" if met else "MISSED"
 
 
 def _machine(device: str) -> str:
