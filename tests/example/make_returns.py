@@ -3,15 +3,21 @@
     .venv/bin/python tests/example/make_returns.py                     # in a temporary copy
     .venv/bin/python tests/example/make_returns.py --workdir /tmp/ex    # keep (and reuse) the copy
 
-For every respondent whose decision in reviews.csv is `approved_with_changes`, the pipeline runs in
-a copy of the study (their decision left out, so that the review stage sends the review document)
-until the review stage; then each of their review documents (`out/04_review/outbox/<id>.docx`) is
-edited the way Word records a respondent's work: every passage Whisper misheard is corrected to
-the text of the dialogue script (`dialogues/<id>.yaml`) as tracked changes (the misheard words in
-`w:del`, the right ones in `w:ins`, word by word), and one or two comments are added. Changes and
-comments carry the respondent's (fictitious) name as author, as Word would: a name that must never
-reach out/. Finally each document is read back as the review stage reads it, and its text is
-checked against the script.
+Whisper base hears espeak-ng's synthetic voices only roughly, so every respondent of the example
+finds misheard passages in their transcript, corrects them and approves it with changes (all 13
+rows of reviews.csv say `approved_with_changes`): that is what makes the report's quotes the
+respondents' own sentences. For every respondent whose decision in reviews.csv is
+`approved_with_changes`, the pipeline runs in a copy of the study (their decision left out, so that
+the review stage sends the review document) until the review stage; then each of their review
+documents (`out/04_review/outbox/<id>.docx`) is edited the way Word records a respondent's work:
+every passage Whisper misheard is corrected to the text of the dialogue script
+(`dialogues/<id>.yaml`) as tracked changes (the misheard words in `w:del`, the right ones in
+`w:ins`, word by word), a speaker cell that names the wrong speaker is corrected the same way, and
+the respondent's remarks in COMMENTS (none, one or two) are added as comments. Changes and comments
+carry the respondent's (fictitious) name as author, as Word would: a name that must never reach
+out/. Finally each document is read back as the review stage reads it, and its text and speakers
+are checked against the script. Remake the recordings first (make_recordings.py), the codings after
+(make_codings.py, with the same --workdir to reuse the transcripts).
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tasks.core.study import Study
 from tasks.core.transcripts import load_transcript
 from tasks.core.wordml import read_segment_table
+from tasks.review.importer import speaker_written
 from tasks.review.export import long_date
 from tests.example.interviews import Dialogue, load
 from tests.example.study_copy import ROOT, copy_inputs, interview_study, save_reproducibly, without_rows
@@ -60,6 +67,8 @@ COMMENTS: dict[str, list[tuple[int | None, str]]] = {
         (4, "Granulariteit is het juiste woord: we zien aantallen per wijk, niet per huishouden."),
         (8, "AVG: de Algemene verordening gegevensbescherming."),
     ],
+    "R05": [(4, "Een beschikking is het besluit over de hulp; de uitvoering telt beschikkingen, niet cliënten.")],
+    "R08": [(4, "Vroegsignalering: een melding van energie- of huurachterstand komt direct bij ons binnen.")],
     "R10": [(4, "Wmo en Jeugd zijn de namen van de pijlers; graag zo schrijven.")],
     "R12": [
         (None, "Ik wil graag dat citaten van mij geanonimiseerd worden."),
@@ -75,9 +84,10 @@ class RespondentEdit(WordEdit):
         super().__init__(source, author)
         self.date = date
 
-    def correct(self, segment_id: str, new: str) -> bool:
-        """Make the text cell read `new` with tracked changes; False when it already did."""
-        paragraph = self.paragraph(segment_id)
+    def correct(self, segment_id: str, new: str, column: int = 3) -> bool:
+        """Make the cell (the text, or column 2: the speaker) read `new` with tracked changes; False
+        when it already did."""
+        paragraph = self.paragraph(segment_id, column)
         old = "".join(t.text or "" for t in paragraph.iter(w("t")))
         if old == new:
             return False
@@ -157,13 +167,25 @@ def returned_document(study: Path, dialogue: Dialogue, author: str, decided_on: 
     if not edit.redate(long_date(dt.date.fromisoformat(sent["due_on"]), "nl"), long_date(due, "nl")):
         raise RuntimeError(f"{rid}: the due date of the review document is not in its cover text")
     corrected = sum(edit.correct(f"{rid}-{n:04d}", u.text) for n, u in enumerate(dialogue.utterances, 1))
-    for number, text in COMMENTS[rid]:
+    speakers = sum(correct_speaker(edit, f"{rid}-{n:04d}", u.speaker) for n, u in enumerate(dialogue.utterances, 1))
+    if speakers:
+        print(f"{rid}: {speakers} speaker(s) corrected")
+    for number, text in COMMENTS.get(rid, []):
         if number is None:
             edit.comment_on_cover(text)
         else:
             edit.comment(f"{rid}-{number:04d}", text)
     save_reproducibly(edit, target)
     return corrected
+
+
+def correct_speaker(edit: RespondentEdit, segment_id: str, speaker: str) -> bool:
+    """Write the right speaker where the document names the wrong one (or none); a right one
+    marked "(?)" is left as it is, as a respondent would."""
+    cell = "".join(t.text or "" for t in edit.paragraph(segment_id, 2).iter(w("t")))
+    if speaker_written(cell) == speaker:
+        return False
+    return edit.correct(segment_id, speaker, column=2)
 
 
 def check(study: Path, dialogue: Dialogue, target: Path) -> list[str]:
@@ -175,11 +197,14 @@ def check(study: Path, dialogue: Dialogue, target: Path) -> list[str]:
     problems = []
     if list(texts) != [s.segment_id for s in draft.segments]:
         problems.append(f"{target.name}: segment ids {list(texts)} are not the draft's")
+    speakers = {row.segment_id: speaker_written(row.cells[2]) for row in table.rows}
     for n, utterance in enumerate(dialogue.utterances, 1):
         if texts.get(f"{rid}-{n:04d}") != utterance.text:
             problems.append(f"{target.name}: segment {n} does not read as the script")
-    if table.comment_count != len(COMMENTS[rid]):
-        problems.append(f"{target.name}: {table.comment_count} comments, {len(COMMENTS[rid])} written")
+        if speakers.get(f"{rid}-{n:04d}") != utterance.speaker:
+            problems.append(f"{target.name}: segment {n} does not name the script's speaker")
+    if table.comment_count != len(COMMENTS.get(rid, [])):
+        problems.append(f"{target.name}: {table.comment_count} comments, {len(COMMENTS.get(rid, []))} written")
     return problems
 
 
@@ -200,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
             corrected = returned_document(study, dialogue, names()[rid], decided_on, target)
             print(
                 f"{target.relative_to(ROOT)}: {corrected} of {len(dialogue.utterances)} segments corrected, "
-                f"{len(COMMENTS[rid])} comment(s)"
+                f"{len(COMMENTS.get(rid, []))} comment(s)"
             )
             problems += check(study, dialogue, target)
     for problem in problems:

@@ -2,8 +2,11 @@
 
 One run of all eight stages (real Whisper on the 13 recordings, the returned review documents,
 the CSV and Word codings) must reproduce the respondents per code of the thesis's table
-(../shared/STUDY.md), leave every respondent done in every stage, redo nothing on a second run, and
-let no invented name, e-mail address or organisation of recruitment.csv reach out/ or Prefect.
+(../shared/STUDY.md), count every respondent's answers under the guide's phase they answer, find
+every speaker from the recording (R02's tracks, R03's channels, the others' voices), quote only
+the respondents' own sentences from the dialogue scripts, leave every respondent done in every
+stage, redo nothing on a second run, and let no invented name, e-mail address or organisation of
+recruitment.csv reach out/ or Prefect.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tasks.protocol import STAGES
-from tests.example.interviews import TARGETS, load_all, plan_rows, respondents_per_code
+from tests.example.interviews import TARGETS, Dialogue, load_all, plan_rows, respondents_per_code
 from tests.example.study_copy import ROOT, copy_inputs, interview_study
 
 pytestmark = pytest.mark.slow
@@ -26,6 +29,12 @@ pytestmark = pytest.mark.slow
 RESPONDENTS = [f"R{n:02d}" for n in range(1, 14)]
 MARKERS = ("Fictief Persoon", "fictief@voorbeeld.invalid", "Gemeente Verzin")
 SUMMARY = re.compile(r"^(\w+)\s+ran\s+(\d+), skipped\s+(\d+)", re.MULTILINE)
+SOURCES = {"R02": "track", "R03": "channel"}  # how each speaker is found; everyone else: "voice"
+RECORDINGS = {"R02": "tracks", "R03": "channels"}  # the draft's `recording`; everyone else: "mixed"
+QUOTE = re.compile(r'^Respondent (\d+): "(.*)"$')
+# Published quotes that pseudonymisation changed (the respondents who asked for it: R04, R09, R12):
+# segment id -> the published text. Every other quote is its script sentence, unchanged.
+PSEUDONYMISED: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
@@ -140,3 +149,84 @@ def test_no_transcript_sentence_reaches_prefect(example: tuple[Path, str, str]) 
     assert len(sentences) > 100
     files = [p for p in (study / ".prefect").rglob("*") if p.is_file()]
     assert [hit for path in files for hit in hits(path, sentences)] == []
+
+
+def script_texts() -> dict[str, str]:
+    """Segment id -> the utterance's text in the dialogue script (utterance n is segment n)."""
+    return {f"{d.respondent_id}-{n:04d}": u.text for d in load_all() for n, u in enumerate(d.utterances, 1)}
+
+
+def published(segment_id: str) -> str:
+    return PSEUDONYMISED.get(segment_id, script_texts()[segment_id])
+
+
+def test_speakers_come_from_the_recording_of_each_kind(example: tuple[Path, str, str]) -> None:
+    """Tracks for R02, channels for R03, voices (with audio/interviewer_voice.ogg) for the others:
+    every segment's speaker is the script's, found from the recording, and the review keeps it."""
+    study = example[0]
+    for dialogue in load_all():
+        rid = dialogue.respondent_id
+        draft = json.loads((study / "out" / "03_transcription" / f"{rid}.json").read_text(encoding="utf-8"))
+        approved = json.loads((study / "out" / "04_review" / "approved" / f"{rid}.json").read_text(encoding="utf-8"))
+        script = [u.speaker for u in dialogue.utterances]
+        assert draft["recording"] == RECORDINGS.get(rid, "mixed"), rid
+        for segments in (draft["segments"], approved["segments"]):
+            assert [s["speaker"] for s in segments] == script, rid
+            assert {(s["speaker_source"], s["speaker_confidence"]) for s in segments} == {(SOURCES.get(rid, "voice"), 1.0)}, rid
+
+
+def test_answers_carry_the_question_they_answer(example: tuple[Path, str, str]) -> None:
+    study = example[0]
+    for dialogue in load_all():
+        rid = dialogue.respondent_id
+        approved = json.loads((study / "out" / "04_review" / "approved" / f"{rid}.json").read_text(encoding="utf-8"))
+        assert [s["question_id"] for s in approved["segments"]] == asked(dialogue), rid
+
+
+def asked(dialogue: Dialogue) -> list[str | None]:
+    """Per utterance, the guide question of the interviewer's last turn (its own for a question)."""
+    found: list[str | None] = []
+    for utterance in dialogue.utterances:
+        found.append(utterance.question_id if utterance.speaker == "interviewer" else (found[-1] if found else None))
+    return found
+
+
+def test_by_phase_counts_every_respondent_under_the_phase_they_answer(example: tuple[Path, str, str]) -> None:
+    """Every respondent was asked q1 (before) and coded working across silos in that answer; every
+    code counts the respondents whose answers to a question of that phase carry it (either coder's)."""
+    from tests.example.make_codings import SECOND_CODER
+
+    with (example[0] / "out" / "results" / "by_phase.csv").open(encoding="utf-8") as handle:
+        rows = {(row["code"], row["phase"]): row for row in csv.DictReader(handle)}
+    assert rows[("working_across_silos", "before")]["respondents"] == "13"
+    phases = {q: ("before" if int(q[1:]) <= 5 else "now") for q in (f"q{n}" for n in range(1, 11))}
+    planned: dict[tuple[str, str], set[str]] = {}
+    for dialogue in load_all():
+        rid = dialogue.respondent_id
+        for n, (utterance, question) in enumerate(zip(dialogue.utterances, asked(dialogue), strict=True), 1):
+            for code in {*utterance.codes, *SECOND_CODER.get(rid, {}).get(n, ())}:
+                planned.setdefault((code, phases[question or ""]), set()).add(rid)
+    assert {key: int(row["respondents"]) for key, row in rows.items() if row["respondents"] != "0"} == {
+        key: len(rids) for key, rids in planned.items()
+    }
+
+
+def test_quotes_are_the_respondents_own_sentences(example: tuple[Path, str, str]) -> None:
+    """Each respondent corrected what Whisper misheard, so every published quote is the sentence of
+    the dialogue script (pseudonymised where the respondent asked), in quotes.csv and in the report."""
+    study = example[0]
+    with (study / "out" / "results" / "quotes.csv").open(encoding="utf-8") as handle:
+        quotes = list(csv.DictReader(handle))
+    assert len(quotes) > 40
+    assert [(q["segment_id"], q["text"]) for q in quotes] == [(q["segment_id"], published(q["segment_id"])) for q in quotes]
+    assert all(q["segment_id"].startswith(q["respondent_id"] + "-") for q in quotes)
+    speakers = {f"{d.respondent_id}-{n:04d}": u.speaker for d in load_all() for n, u in enumerate(d.utterances, 1)}
+    assert {speakers[q["segment_id"]] for q in quotes} == {"respondent"}
+    assert "R09" not in {q["respondent_id"] for q in quotes}  # no consent for quotes
+    from docx import Document
+
+    document = Document(str(study / "out" / "results" / "report.docx"))
+    shown = [QUOTE.match(p.text) for p in document.paragraphs if p.text.startswith("Respondent ")]
+    in_report = {(int(m.group(1)), m.group(2)) for m in shown if m}
+    assert len(in_report) > 20
+    assert in_report <= {(int(q["respondent"]), q["text"]) for q in quotes}

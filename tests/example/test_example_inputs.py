@@ -117,8 +117,9 @@ def test_reviews_come_after_the_interviews(study: Study) -> None:
     with (ROOT / "reviews.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert [row["respondent_id"] for row in rows] == RESPONDENTS
-    decisions = Counter(row["decision"] for row in rows)
-    assert decisions == {"approved": 7, "approved_with_changes": 6}
+    # Whisper base hears the synthetic voices roughly: every respondent corrects their transcript
+    assert Counter(row["decision"] for row in rows) == {"approved_with_changes": 13}
+    assert all(row["note"] for row in rows)
     for row in rows:
         interview = log.recruits[row["respondent_id"]].interview_date
         assert interview is not None and dt.date.fromisoformat(row["decided_on"]) > interview
@@ -195,12 +196,15 @@ def test_returned_documents_for_exactly_the_respondents_who_made_changes() -> No
 
 def test_returned_documents_read_as_the_script() -> None:
     from tasks.core.wordml import read_segment_table
+    from tasks.review.importer import speaker_written
+    from tests.example.make_returns import COMMENTS
 
     for path in sorted((ROOT / "review" / "returned").glob("*.docx")):
         table = read_segment_table(path, path.name)
         dialogue = next(d for d in load_all() if d.respondent_id == path.stem)
         assert [row.text for row in table.rows] == [u.text for u in dialogue.utterances]
-        assert 1 <= table.comment_count <= 2
+        assert [speaker_written(row.cells[2]) for row in table.rows] == [u.speaker for u in dialogue.utterances]
+        assert table.comment_count == len(COMMENTS.get(path.stem, [])) <= 2
 
 
 def test_codings_are_tables_for_r01_to_r07_and_word_comments_for_r08_to_r13() -> None:
