@@ -6,6 +6,8 @@ same machine (the baseline: what any command that starts a flow pays), medians o
   study and on a synthetic study of N respondents, each with the study's background Prefect
   server (`interview-study server start`) and without one (a temporary server when a flow starts);
 - `status` on the synthetic study (never starts Prefect).
+With the study's server, `server start` also starts its warm runner, which `run` and `aggregate` are
+handed to (flows/runner.py).
 
     .venv/bin/python tests/benchmarks/bench_pipeline.py [--respondents 300] [--example [DIR]] [--repeat 5]
 
@@ -122,7 +124,7 @@ def loop_rows(label: str, root: Path, trivial: Trivial, repeat: int, coded: bool
     aggregate_label = "aggregate after one changed coding" if coded else "aggregate, nothing to do"
     rows = []
     for server in (False, True):
-        where = "study's server" if server else "no server"
+        where = "study's server and warm runner" if server else "no server"
         base, run, agg = [], [], []
         with study_server(root, server):
             seconds([CLI, "run", "--study", str(root)], env)  # settles anything left from the last round
