@@ -10,7 +10,8 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from flows.session import err, log_crash
-from tasks.core.errors import StudyError
+from tasks.core.errors import StudyError, storage_problem
+from tasks.core.study import Study
 
 app = typer.Typer(
     name="interview-study",
@@ -40,6 +41,10 @@ def fail_cleanly(function: Callable[..., T]) -> Callable[..., T]:
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except Exception as error:  # noqa: BLE001
+            problem = _storage_problem(error, kwargs.get("study_dir"))
+            if problem is not None:  # a full disk or an unwritable folder outside any stage (the log, the lock)
+                err.print(f"error: {problem.message}", markup=False, highlight=False)
+                raise typer.Exit(1) from None
             study_dir = kwargs.get("study_dir")
             log_file = log_crash(Path(study_dir) if study_dir is not None else None, function.__name__)
             err.print(
@@ -50,3 +55,17 @@ def fail_cleanly(function: Callable[..., T]) -> Callable[..., T]:
             raise typer.Exit(2) from None
 
     return wrapper
+
+
+def _storage_problem(error: Exception, study_dir: object) -> StudyError | None:
+    """The one line for a full disk or a folder the command may not write in, else None."""
+    if not isinstance(error, OSError):
+        return None
+    if study_dir is None:
+        return storage_problem(error)
+    root = Path(str(study_dir)).resolve()
+    try:
+        out = Study.at(root).catalog.out
+    except Exception:  # noqa: BLE001 - no readable config: the default output folder
+        out = root / "out"
+    return storage_problem(error, root, out)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import errno
+import re
 from pathlib import Path
+
+TEMPORARY = re.compile(r"\.(.+)\.tmp-[^.]*(?:\.[^.]*)?")  # files.atomic_path's `.NAME.tmp-XXXX.SUFFIX`
 
 
 class StudyError(Exception):
@@ -59,6 +62,9 @@ def _shown(filename: object, root: Path | None) -> str:
     if not filename:
         return "the output folder"
     path = Path(str(filename))
+    written = TEMPORARY.fullmatch(path.name)
+    if written:  # the hidden temporary of an atomic write: name the output it was to become
+        path = path.with_name(written.group(1))
     if root is not None:
         try:
             return path.resolve().relative_to(root).as_posix()

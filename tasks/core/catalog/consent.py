@@ -50,7 +50,7 @@ def read_consents(study: Study) -> ConsentLog:
     path = study.catalog.consent_file
     label = path.name
     log = ConsentLog(label)
-    if path.is_file():
+    if path.exists():  # a folder or pipe of this name is refused by read_table, not taken for none
         table = read_table(path, label, REQUIRED, per_row=True)
         for row in table.rows:
             rid = log.admit(row)

@@ -38,7 +38,7 @@ def read_reviews(study: Study) -> ReviewLog:
         return study.cache.review_log
     path = study.catalog.reviews_file
     log = ReviewLog(path.name)
-    if path.is_file():
+    if path.exists():  # a folder or pipe of this name is refused by read_table, not taken for none
         for row in read_table(path, log.label, REQUIRED, per_row=True).rows:
             rid = log.admit(row)
             if rid is None:
