@@ -36,10 +36,13 @@ PLANTED = (NAME, EMAIL, SENTENCE)
 PERSONAL = ("name", "email", "organisation")  # the personal columns of the test studies' recruitment logs
 
 
-def personal_data(root: Path) -> list[str]:
-    """The personal columns' values in the study's recruitment.csv: they never leave that file."""
+def personal_data(root: Path, of: Iterable[str] | None = None) -> list[str]:
+    """The personal columns' values in the study's recruitment.csv (of the respondents `of`, or of
+    all): they never leave that file (but for the respondent's own review document)."""
+    wanted = None if of is None else set(of)
     with open(root / "recruitment.csv", encoding="utf-8", newline="") as handle:
-        return [row[column] for row in csv.DictReader(handle) for column in PERSONAL if row.get(column)]
+        rows = [row for row in csv.DictReader(handle) if wanted is None or row["respondent_id"] in wanted]
+    return [row[column] for row in rows for column in PERSONAL if row.get(column)]
 
 # The command line as a user starts it, in a fresh interpreter that reports its own peak memory
 # (VmHWM: ru_maxrss of a child would keep the forking parent's peak across exec).

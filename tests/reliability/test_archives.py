@@ -158,3 +158,111 @@ def test_a_workbook_that_unpacks_to_100_mb_is_refused_in_bounded_memory(tmp_path
         "this is not a normal Excel workbook; save it again"
     )
     assert peak_mb < 500
+
+
+# The command as a process (issue 14): exit code, the respondents' hashes, no marker, peak memory ---
+def planted(path: Path, part: str, text: str) -> Path:
+    """`path` (a zip) with one more member `part` holding `text`: a marker that must not leak."""
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr(part, text)
+    return path
+
+
+def secrets(root: Path) -> list[str]:
+    from tests.reliability.contained import PLANTED, personal_data
+
+    return [*personal_data(root), *PLANTED]
+
+
+EVERYONE = ("R01", "R02", "R03")
+
+
+def test_the_command_refuses_a_recruitment_workbook_bomb_in_bounded_memory(copied: Path) -> None:
+    from tests.reliability.contained import NAME, REJECTED, assert_contained
+
+    markers = secrets(copied)
+    (copied / "recruitment.csv").unlink()
+    planted(bomb(copied / "recruitment.xlsx", part="xl/worksheets/sheet1.xml"), "xl/sharedStrings.xml", f"<t>{NAME}</t>")
+    message = (
+        "recruitment.xlsx: its part xl/worksheets/sheet1.xml would unpack to 100 MB; "
+        "this is not a normal Excel workbook; save it again"
+    )
+    for command in ("run", "status"):
+        outcome = assert_contained(copied, command, code=REJECTED, others=EVERYONE, markers=markers)
+        assert outcome.errors == [message], command
+        assert outcome.peak_mb < 500, (command, outcome.peak_mb)
+
+
+def test_the_command_refuses_a_recruitment_workbook_with_a_dtd(copied: Path) -> None:
+    from tests.reliability.contained import NAME, REJECTED, assert_contained
+
+    markers = secrets(copied)
+    (copied / "recruitment.csv").unlink()
+    sheet = (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>respondent_id</t></is></c><c r="B1" t="inlineStr"><is><t>name</t></is>'
+        b'</c></row><row r="2"><c r="A2" t="inlineStr"><is><t>R01</t></is></c><c r="B2" t="inlineStr"><is><t>'
+        + NAME.encode() + b"&secret;</t></is></c></row></sheetData></worksheet>"
+    )
+    xlsx(copied / "recruitment.xlsx", sheet)
+    outcome = assert_contained(copied, "run", code=REJECTED, others=EVERYONE, markers=[*markers, "root:x:0:0"])
+    assert outcome.errors == ["recruitment.xlsx: not a readable .xlsx workbook; save it again from Excel"]
+
+
+def test_the_command_refuses_a_pipe_given_to_import_at_once(copied: Path, tmp_path: Path) -> None:
+    import os
+
+    from tests.reliability.contained import REJECTED, assert_contained
+
+    fifo = tmp_path / "project.qdpx"
+    os.mkfifo(fifo)
+    outcome = assert_contained(copied, "import", "qdpx", str(fifo), code=REJECTED, others=EVERYONE, markers=secrets(copied))
+    assert outcome.errors == [
+        f"{fifo}: is not a regular file (a pipe, device or socket); save the REFI-QDA project as a file and use that"
+    ]
+
+
+def test_the_command_refuses_a_project_bomb_given_to_import_in_bounded_memory(copied: Path, tmp_path: Path) -> None:
+    from tests.reliability.contained import SENTENCE, REJECTED, assert_contained
+
+    project = planted(bomb(tmp_path / "study.qdpx", part="project.qde"), "sources/R01.txt", SENTENCE)
+    outcome = assert_contained(copied, "import", "qdpx", str(project), code=REJECTED, others=EVERYONE,
+                               markers=secrets(copied))
+    assert outcome.errors == [
+        "study.qdpx: its part project.qde would unpack to 100 MB; this is not a normal REFI-QDA project; save it again"
+    ]
+    assert outcome.peak_mb < 500, outcome.peak_mb
+    assert sorted(p.name for p in (copied / "codings").iterdir()) == ["R01.csv", "R02.csv", "R03.csv"]
+
+
+def test_check_names_a_folder_given_as_a_table(copied: Path) -> None:
+    from tests.reliability.contained import REJECTED, assert_contained
+
+    markers = secrets(copied)
+    (copied / "consent.csv").unlink()
+    (copied / "consent.csv").mkdir()
+    outcome = assert_contained(copied, "check", code=REJECTED, others=EVERYONE, markers=markers)
+    assert "consent.csv: is a folder, not a table; give the path of the file" in outcome.stdout.splitlines(), outcome.stdout
+
+
+@pytest.mark.parametrize("kind", ["folder", "pipe"])
+@pytest.mark.parametrize("table", ["consent.csv", "reviews.csv"])
+def test_a_log_that_is_a_folder_or_pipe_is_refused_not_taken_for_none(tmp_path: Path, table: str, kind: str) -> None:
+    import os
+
+    from tasks.core.catalog.consent import read_consents
+    from tasks.core.catalog.reviews import read_reviews
+    from tasks.core.scaffold import create_study
+    from tasks.core.study import Study
+
+    create_study(tmp_path / "study")
+    path = tmp_path / "study" / table
+    path.unlink(missing_ok=True)
+    path.mkdir() if kind == "folder" else os.mkfifo(path)
+    with pytest.raises(InputError) as caught:
+        (read_consents if table == "consent.csv" else read_reviews)(Study.at(tmp_path / "study"))
+    assert caught.value.message == (
+        f"{table}: is a folder, not a table; give the path of the file" if kind == "folder" else
+        f"{table}: is not a regular file (a pipe, device or socket); save a table as a file and use that"
+    )

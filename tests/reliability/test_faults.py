@@ -71,7 +71,7 @@ def test_a_failed_aggregation_leaves_the_previous_results_whole(tmp_path: Path, 
     import hashlib
 
     import tasks.aggregation.work as work
-    from tests.tasks.coding_fixtures import R01_CODINGS, install_fakes, run_aggregate, run_pipeline, write_study
+    from tests.tasks.coding_fixtures import install_fakes, run_aggregate, run_pipeline, write_study
 
     root = tmp_path / "study"
     install_fakes(monkeypatch)
@@ -95,3 +95,75 @@ def test_a_failed_aggregation_leaves_the_previous_results_whole(tmp_path: Path, 
     assert manifests["aggregation"].detail.startswith("unexpected error (ValueError) in aggregation;")
     assert snapshot() == before  # new tables were written, then put back with the old report
     assert not (root / "out" / ".state" / "kept").exists() or not any((root / "out" / ".state" / "kept").rglob("*.*"))
+
+
+# The command as a process (issue 14): its exit code, the other respondents' hashes, no marker ----
+def recoded(root: Path) -> Path:
+    """R03 gets one more code, so that open coding (R03) and the whole-study stages have work."""
+    with open(root / "codings" / "R03.csv", "a", encoding="utf-8") as codings:
+        codings.write("R03-0001,prevention,onderzoeker\n")
+    return root
+
+
+def results_digests(root: Path) -> dict[str, str]:
+    import hashlib
+
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted((root / "out" / "results").iterdir())}
+
+
+@pytest.mark.slow
+def test_a_full_disk_while_aggregating_ends_in_one_line_and_keeps_the_results(copied: Path) -> None:
+    from tests.reliability.contained import REJECTED, assert_contained, fault, personal_data
+
+    before = results_digests(recoded(copied))
+    outcome = assert_contained(
+        copied, "run", code=REJECTED, others=("R01", "R02"), markers=personal_data(copied),
+        inject=fault(copied / "out" / "results", "ENOSPC"),
+    )
+    assert outcome.errors == ["aggregation: disk full while writing out/results/code_frequencies.csv; free some space and run again"]
+    assert results_digests(copied) == before  # the previous report, tables and workbook, together
+
+
+@pytest.mark.slow
+def test_a_read_only_output_folder_ends_in_one_line(copied: Path) -> None:
+    from tests.reliability.contained import REJECTED, assert_contained, fault, personal_data
+
+    outcome = assert_contained(
+        recoded(copied), "run", code=REJECTED, others=("R01", "R02", "R03"), markers=personal_data(copied),
+        inject=fault(copied / "out", "EROFS"),
+    )
+    assert outcome.errors == [
+        "cannot write to out/logs/pipeline.log: the disk is read-only; choose a writable output_dir"
+    ]
+
+
+def test_status_of_a_read_only_study(copied: Path) -> None:
+    from tests.reliability.contained import DONE, assert_contained, fault, personal_data
+
+    outcome = assert_contained(
+        copied, "status", "--format", "csv", code=DONE, others=("R01", "R02", "R03"), markers=personal_data(copied),
+        inject=fault(copied, "EROFS"),
+    )
+    assert outcome.stdout.count(",done,") == 24, outcome.stdout
+
+
+def test_a_damaged_prefect_database_is_named_at_once(copied: Path) -> None:
+    from tests.reliability.contained import REJECTED, assert_contained, personal_data
+
+    (recoded(copied) / ".prefect" / "prefect.db").write_bytes(b"overwritten by a sync tool " * 100)
+    outcome = assert_contained(copied, "run", code=REJECTED, others=("R01", "R02", "R03"), markers=personal_data(copied))
+    assert outcome.errors == [
+        ".prefect/prefect.db: the Prefect database is not an SQLite database; rename it (e.g. to prefect.db.broken) "
+        "and run again: only the run history is lost, the study's outputs stay"
+    ]
+
+
+def test_a_temporary_file_is_named_as_the_output_it_would_become(tmp_path: Path) -> None:
+    from tasks.core.errors import storage_problem
+
+    for temporary, shown in ((".code_frequencies.csv.tmp-378ag07l.csv", "code_frequencies.csv"),
+                             (".report.docx.tmp-a_b9x2kq.docx", "report.docx"), (".lock.tmp-a_b9x2kq", "lock")):
+        error = OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "out" / "results" / temporary))
+        problem = storage_problem(error, tmp_path)
+        assert problem is not None
+        assert problem.message == f"disk full while writing out/results/{shown}; free some space and run again"

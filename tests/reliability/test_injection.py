@@ -43,13 +43,18 @@ def hostile(tmp_path: Path) -> Path:
     return root
 
 
-def test_no_csv_cell_we_write_can_run_as_a_formula(hostile: Path) -> None:
-    risky = []
-    for path in sorted((hostile / "out").rglob("*.csv")):
+def risky(out: Path) -> list[str]:
+    """The cells of every CSV file under `out` that Excel would run as a formula."""
+    found = []
+    for path in sorted(out.rglob("*.csv")):
         with open(path, encoding="utf-8", newline="") as handle:
             for row in csv.reader(handle):
-                risky += [f"{path.name}: {cell[:30]}" for cell in row if cell.startswith(TRIGGERS) and not is_number(cell)]
-    assert risky == []
+                found += [f"{path.name}: {cell[:30]}" for cell in row if cell.startswith(TRIGGERS) and not is_number(cell)]
+    return found
+
+
+def test_no_csv_cell_we_write_can_run_as_a_formula(hostile: Path) -> None:
+    assert risky(hostile / "out") == []
     quotes = (hostile / "out" / "results" / "quotes.csv").read_text(encoding="utf-8")
     assert "'=HYPERLINK" in quotes
     agreement = (hostile / "out" / "results" / "agreement_disagreements.csv").read_text(encoding="utf-8")
@@ -71,3 +76,29 @@ def test_the_coder_keeps_their_name_inside_the_tool(hostile: Path) -> None:
 
     coders = set(read_coded(Study.at(hostile), ["R01"])["coder"])
     assert coders == {"AB", "@SUM(1)"}
+
+
+def test_the_command_keeps_a_formula_as_text_and_out_of_prefect(copied: Path) -> None:
+    """As a process, from a returned transcript whose segment starts with =HYPERLINK (the edit tracked
+    under the respondent's name) and a coder @SUM(1): exit 0, R02 and R03 untouched, every table
+    safe, the respondent's name nowhere, the formula in no log and not in Prefect's database."""
+    from tasks.protocol import execute_respondent
+    from tests.reliability.contained import DONE, NAME, assert_contained, personal_data
+    from tests.tasks.review_fixtures import WordEdit
+
+    reviews = copied / "reviews.csv"
+    text = reviews.read_text(encoding="utf-8")
+    (copied / "out" / "04_review" / "approved" / "R01.json").unlink()
+    reviews.write_text(text.replace("R01,approved,2022-03-01,", "R01,,,"), encoding="utf-8")
+    execute_respondent(Study.at(copied), "review", "R01")  # the review document goes out to R01
+    study = Study.at(copied)
+    WordEdit(study.catalog.outbox("R01"), author=NAME).retype("R01-0001", HYPERLINK).save(study.catalog.returned_review("R01"))
+    reviews.write_text(text.replace("R01,approved,", "R01,approved_with_changes,"), encoding="utf-8")
+    with open(copied / "codings" / "R01.csv", "a", encoding="utf-8") as codings:
+        codings.write("R01-0001,data_gives_insight,@SUM(1)\n")
+    assert_contained(
+        copied, "run", code=DONE, others=("R02", "R03"), markers=[*personal_data(copied, ["R02", "R03"]), NAME],
+        private=[*personal_data(copied, ["R01"]), "evil.invalid"],  # R01's name is on their own review document only
+    )
+    assert risky(copied / "out") == []
+    assert "'=HYPERLINK" in (copied / "out" / "results" / "quotes.csv").read_text(encoding="utf-8")
