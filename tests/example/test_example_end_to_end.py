@@ -172,7 +172,10 @@ def test_speakers_come_from_the_recording_of_each_kind(example: tuple[Path, str,
         assert draft["recording"] == RECORDINGS.get(rid, "mixed"), rid
         for segments in (draft["segments"], approved["segments"]):
             assert [s["speaker"] for s in segments] == script, rid
-            assert {(s["speaker_source"], s["speaker_confidence"]) for s in segments} == {(SOURCES.get(rid, "voice"), 1.0)}, rid
+            assert {s["speaker_source"] for s in segments} == {SOURCES.get(rid, "voice")}, rid
+            confidence = {s["speaker_confidence"] for s in segments}
+            # a track or a channel is exact; two voices this different are never marked "(?)" (below 0.75)
+            assert confidence == {1.0} if rid in SOURCES else min(confidence) >= 0.75, (rid, confidence)
 
 
 def test_answers_carry_the_question_they_answer(example: tuple[Path, str, str]) -> None:
