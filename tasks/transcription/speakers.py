@@ -8,10 +8,11 @@
    channel is then transcribed as a track (`channel`). Channels not named in the config are
    named as voices are (below), with that naming's confidence.
 3. One mixed channel: each utterance is embedded and the utterances clustered into two voices
-   (diarize.py; `voice`). The interviewer's voice is the cluster closer to the clip
-   `audio/interviewer_voice.<ext>` where there is one, else the one that asks the interview
-   guide's questions. An utterance the voices put with the respondent but whose text is a guide
-   question is flagged (confidence at most 0.5): the guide cross-checks the voices.
+   (diarize.py; `voice`). The interviewer's voice is the one the clip
+   `audio/interviewer_voice.<ext>` falls on, where there is one, or the one that asks the
+   interview guide's questions, whichever of the two is surer. An utterance the voices put with
+   the respondent but whose text is a guide question is flagged (confidence at most 0.5): the
+   guide cross-checks the voices.
 
 Where none of this can tell (no voice activity detection, a single utterance), the speaker stays
 `unknown` and the review stage falls back on the guide alone.
@@ -33,7 +34,7 @@ from tasks.core.ids import segment_id
 from tasks.core.questions import matching_question
 from tasks.core.transcripts import Segment, Speaker, SpeakerSource
 from tasks.transcription.audio import SAMPLE_RATE, Samples, load
-from tasks.transcription.diarize import MARGIN, Vectors, embed, similarity, two_voices
+from tasks.transcription.diarize import Voices, embed, known_voices, two_voices
 from tasks.transcription.engines import Options, Transcriber
 from tasks.transcription.packing import Chunk
 from tasks.transcription.segments import Progress, Utterance, transcribe_chunks
@@ -200,12 +201,16 @@ def _by_track(
 def _name_channels(
     pieces: Sequence[Sequence[Samples]], texts: Sequence[Sequence[str]], guide: InterviewGuide, reference: Samples | None
 ) -> tuple[int, float]:
-    """Which channel is the interviewer's, and how sure that is."""
-    if reference is not None and all(pieces):
-        voices = [embed(channel).mean(axis=0) for channel in pieces]
-        return _closest(voices, embed([reference])[0])
+    """Which channel is the interviewer's, and how sure that is: by the clip or by the guide,
+    whichever is surer."""
     durations = [sum(len(p) for p in channel) / SAMPLE_RATE for channel in pieces]
-    return _asks_questions(texts, durations, guide)
+    by_guide = _asks_questions(texts, durations, guide)
+    if reference is None or not all(pieces):
+        return by_guide
+    everything = [p for channel in pieces for p in channel]
+    labels = [n for n, channel in enumerate(pieces) for _ in channel]
+    voices = known_voices(embed(everything), [len(p) / SAMPLE_RATE for p in everything], labels)
+    return _surer(_by_clip(voices, reference), by_guide)
 
 
 def _by_voice(
@@ -215,14 +220,12 @@ def _by_voice(
         return [Voiced(u) for u in utterances]
     pieces = [samples[c.start : c.end] for c in chunks]
     weights = [len(p) / SAMPLE_RATE for p in pieces]
-    anchor = embed([reference])[0] if reference is not None else None
-    voices = two_voices(embed(pieces), weights, anchor)
-    if anchor is not None:
-        interviewer, naming = _closest(list(voices.centroids), anchor)
-    else:
-        texts = [[u.text for u, v in zip(utterances, voices.labels, strict=True) if v == n] for n in (0, 1)]
-        durations = [sum(w for w, v in zip(weights, voices.labels, strict=True) if v == n) for n in (0, 1)]
-        interviewer, naming = _asks_questions(texts, durations, guide)
+    voices = two_voices(embed(pieces), weights)
+    texts = [[u.text for u, v in zip(utterances, voices.labels, strict=True) if v == n] for n in (0, 1)]
+    durations = [sum(w for w, v in zip(weights, voices.labels, strict=True) if v == n) for n in (0, 1)]
+    interviewer, naming = _asks_questions(texts, durations, guide)
+    if reference is not None:
+        interviewer, naming = _surer(_by_clip(voices, reference), (interviewer, naming))
     voiced = []
     for u, label, sure in zip(utterances, voices.labels, voices.confidence, strict=True):
         speaker: Speaker = "interviewer" if label == interviewer else "respondent"
@@ -233,11 +236,14 @@ def _by_voice(
     return voiced
 
 
-def _closest(voices: Sequence[Vectors], anchor: Vectors) -> tuple[int, float]:
-    """The voice nearest the embedding of the interviewer's clip, and how clearly."""
-    scores = [similarity(voice, anchor) for voice in voices]
-    interviewer = int(np.argmax(scores))
-    return interviewer, round(0.5 + 0.5 * min(abs(scores[0] - scores[1]) / MARGIN, 1.0), 3)
+def _by_clip(voices: Voices, reference: Samples) -> tuple[int, float]:
+    """The voice the interviewer's clip belongs to, and how surely (0.5 where the voices are not apart)."""
+    return voices.side(embed([reference])[0], len(reference) / SAMPLE_RATE)
+
+
+def _surer(by_clip: tuple[int, float], by_guide: tuple[int, float]) -> tuple[int, float]:
+    """The clip's naming unless it is a guess or the guide's is surer."""
+    return by_clip if by_clip[1] > 0.5 and by_clip[1] >= by_guide[1] else by_guide
 
 
 def _asks_questions(texts: Sequence[Sequence[str]], durations: Sequence[float], guide: InterviewGuide) -> tuple[int, float]:

@@ -7,6 +7,7 @@ per participant, and encoded as Opus in Ogg with PyAV (bit-exact, so a remake gi
 from __future__ import annotations
 
 import functools
+import re
 import subprocess
 import tempfile
 import wave
@@ -86,18 +87,37 @@ class Dialogue:
     turns: tuple[tuple[str, str], ...]
 
 
-def tracks(dialogue: Dialogue, voices: dict[str, Voice]) -> tuple[dict[str, np.ndarray], list[tuple[str, float, float]]]:
-    """One track per participant (silence where the other speaks), and (speaker, start, end) per utterance."""
-    spoken = [(speaker, speak(text, voices[speaker])) for speaker, text in dialogue.turns]
-    total = int(EDGE_S * RATE) * 2 + sum(len(s) for _, s in spoken) + int(GAP_S * RATE) * (len(spoken) - 1)
+def tracks(
+    dialogue: Dialogue, voices: dict[str, Voice], sentence_pause_s: float | None = None, seed: int = 0
+) -> tuple[dict[str, np.ndarray], list[tuple[str, float, float]]]:
+    """One track per participant (silence where the other speaks), and (speaker, start, end) per utterance.
+
+    By default a turn is one utterance and turns are GAP_S apart. With `sentence_pause_s`, as people
+    speak: each sentence of a turn is spoken on its own, `sentence_pause_s` after the one before
+    (long enough for voice activity detection to split the turn into several utterances), and turns
+    are 0.6-1.4 s apart (drawn from `seed`).
+    """
+    rng = np.random.default_rng(seed)
+    spoken = []
+    for speaker, text in dialogue.turns:
+        gap = GAP_S if sentence_pause_s is None else float(rng.uniform(0.6, 1.4))
+        for number, sentence in enumerate(utterances(text, sentence_pause_s is not None)):
+            spoken.append((speaker, speak(sentence, voices[speaker]), gap if number == 0 else sentence_pause_s or 0.0))
+    total = int(EDGE_S * RATE) * 2 + sum(len(s) for _, s, _ in spoken) + sum(int(g * RATE) for _, _, g in spoken[1:])
     out = {speaker: np.zeros(total, np.float32) for speaker in voices}
     truth = []
     position = int(EDGE_S * RATE)
-    for speaker, samples in spoken:
+    for number, (speaker, samples, gap) in enumerate(spoken):
+        position += int(gap * RATE) if number else 0
         out[speaker][position : position + len(samples)] = samples
         truth.append((speaker, position / RATE, (position + len(samples)) / RATE))
-        position += len(samples) + int(GAP_S * RATE)
+        position += len(samples)
     return out, truth
+
+
+def utterances(text: str, by_sentence: bool) -> list[str]:
+    """A turn's utterances: the whole turn, or each of its sentences."""
+    return re.split(r"(?<=[.?!])\s+", text.strip()) if by_sentence else [text]
 
 
 def mixed(parts: dict[str, np.ndarray]) -> np.ndarray:

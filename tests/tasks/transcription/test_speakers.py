@@ -24,6 +24,8 @@ GUIDE = "questions:\n  - id: q1\n    phase: before\n    topic: data\n    text: W
 OTHER_GUIDE = "questions:\n  - id: q1\n    phase: before\n    topic: data\n    text: How large is your team today?\n"
 TRUTH = ["interviewer", "respondent", "interviewer", "respondent", "interviewer"]
 FLIPPED = ["respondent" if s == "interviewer" else "interviewer" for s in TRUTH]
+# clear voices: every utterance certain, the short probe "Does your manager check on you?" nearly
+BY_VOICE = [(speaker, "voice", 0.999 if number == 2 else 1.0) for number, speaker in enumerate(TRUTH)]
 
 
 def make_study(root: Path, recording: str, settings: str = "", guide: str = GUIDE, voice: str | None = None) -> Study:
@@ -80,7 +82,7 @@ def test_configured_channels_are_taken_as_they_are(tmp_path: Path) -> None:
 def test_one_mixed_channel_is_told_apart_by_voice_and_named_by_the_guide(tmp_path: Path) -> None:
     draft = transcribed(make_study(tmp_path, "mixed.ogg"))
     assert draft["recording"] == "mixed"
-    assert who(draft) == [(speaker, "voice", 1.0) for speaker in TRUTH]
+    assert who(draft) == BY_VOICE
 
 
 def test_the_interviewers_voice_clip_names_the_voices_where_the_guide_cannot(tmp_path: Path) -> None:
@@ -89,7 +91,17 @@ def test_the_interviewers_voice_clip_names_the_voices_where_the_guide_cannot(tmp
     guessed = transcribed(make_study(tmp_path / "guess", "mixed.ogg", guide=OTHER_GUIDE))
     assert who(guessed) == [(speaker, "voice", 0.5) for speaker in FLIPPED]
     named = transcribed(make_study(tmp_path / "clip", "mixed.ogg", guide=OTHER_GUIDE, voice="interviewer_voice.ogg"))
-    assert who(named) == [(speaker, "voice", 1.0) for speaker in TRUTH]
+    assert who(named) == BY_VOICE
+
+
+def test_two_similar_voices_in_a_short_recording_are_guesses_even_with_the_clip(tmp_path: Path) -> None:
+    # two espeak-ng male voices at nearly the same pitch, five utterances: too few to tell the voices
+    # apart from a split of one voice (cross-validated), so every segment is flagged, never wrong and sure
+    guesses = ["interviewer", "interviewer", "respondent", "interviewer", "respondent"]
+    draft = transcribed(make_study(tmp_path / "plain", "similar.ogg"))
+    assert who(draft) == [(speaker, "voice", 0.5) for speaker in guesses]
+    draft = transcribed(make_study(tmp_path / "clip", "similar.ogg", voice="similar_voice.ogg"))
+    assert who(draft) == [(speaker, "voice", 0.5) for speaker in guesses]
 
 
 def test_a_stereo_mix_is_not_taken_for_one_speaker_per_channel() -> None:
