@@ -8,11 +8,10 @@
    channel is then transcribed as a track (`channel`). Channels not named in the config are
    named as voices are (below), with that naming's confidence.
 3. One mixed channel: each utterance is embedded and the utterances clustered into two voices
-   (diarize.py; `voice`). The interviewer's voice is the one the clip
-   `audio/interviewer_voice.<ext>` falls on, where there is one, or the one that asks the
-   interview guide's questions, whichever of the two is surer. An utterance the voices put with
-   the respondent but whose text is a guide question is flagged (confidence at most 0.5): the
-   guide cross-checks the voices.
+   (diarize.py; `voice`). The voices are named by the side of them on which the clip
+   `audio/interviewer_voice.<ext>` falls and by which of them asks the interview guide's
+   questions: their odds multiply. An utterance the voices put with the respondent but whose text
+   is a guide question is flagged (confidence at most 0.5): the guide cross-checks the voices.
 
 Where none of this can tell (no voice activity detection, a single utterance), the speaker stays
 `unknown` and the review stage falls back on the guide alone.
@@ -201,8 +200,7 @@ def _by_track(
 def _name_channels(
     pieces: Sequence[Sequence[Samples]], texts: Sequence[Sequence[str]], guide: InterviewGuide, reference: Samples | None
 ) -> tuple[int, float]:
-    """Which channel is the interviewer's, and how sure that is: by the clip or by the guide,
-    whichever is surer."""
+    """Which channel is the interviewer's, and how sure that is: by the clip and by the guide."""
     durations = [sum(len(p) for p in channel) / SAMPLE_RATE for channel in pieces]
     by_guide = _asks_questions(texts, durations, guide)
     if reference is None or not all(pieces):
@@ -210,7 +208,7 @@ def _name_channels(
     everything = [p for channel in pieces for p in channel]
     labels = [n for n, channel in enumerate(pieces) for _ in channel]
     voices = known_voices(embed(everything), [len(p) / SAMPLE_RATE for p in everything], labels)
-    return _surer(_by_clip(voices, reference), by_guide)
+    return _combined(_by_clip(voices, reference), by_guide)
 
 
 def _by_voice(
@@ -225,7 +223,7 @@ def _by_voice(
     durations = [sum(w for w, v in zip(weights, voices.labels, strict=True) if v == n) for n in (0, 1)]
     interviewer, naming = _asks_questions(texts, durations, guide)
     if reference is not None:
-        interviewer, naming = _surer(_by_clip(voices, reference), (interviewer, naming))
+        interviewer, naming = _combined(_by_clip(voices, reference), (interviewer, naming))
     voiced = []
     for u, label, sure in zip(utterances, voices.labels, voices.confidence, strict=True):
         speaker: Speaker = "interviewer" if label == interviewer else "respondent"
@@ -241,9 +239,16 @@ def _by_clip(voices: Voices, reference: Samples) -> tuple[int, float]:
     return voices.side(embed([reference])[0], len(reference) / SAMPLE_RATE)
 
 
-def _surer(by_clip: tuple[int, float], by_guide: tuple[int, float]) -> tuple[int, float]:
-    """The clip's naming unless it is a guess or the guide's is surer."""
-    return by_clip if by_clip[1] > 0.5 and by_clip[1] >= by_guide[1] else by_guide
+def _combined(*namings: tuple[int, float]) -> tuple[int, float]:
+    """Independent namings (voice, confidence) as one: their odds that voice 0 is the interviewer's
+    multiply, so a clip and a guide that agree are surer together, and one that is a guess (0.5)
+    changes nothing."""
+    odds = 1.0
+    for voice, sure in namings:
+        first = min(max(sure if voice == 0 else 1 - sure, 1e-6), 1 - 1e-6)
+        odds *= first / (1 - first)
+    first = odds / (1 + odds)
+    return (0, round(first, 3)) if first >= 0.5 else (1, round(1 - first, 3))
 
 
 def _asks_questions(texts: Sequence[Sequence[str]], durations: Sequence[float], guide: InterviewGuide) -> tuple[int, float]:
