@@ -15,7 +15,7 @@ import pytest
 from tasks.core.errors import InputError
 from tasks.core.study import Study
 from tasks.protocol import execute_respondent
-from tasks.transcription.speakers import one_speaker_per_channel
+from tasks.transcription.speakers import _combined, one_speaker_per_channel
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "speakers"
 RECRUITMENT = "respondent_id,channel,contacted_on,responded,interview_date,interview_mode,municipality_size,role\n"
@@ -102,6 +102,14 @@ def test_two_similar_voices_in_a_short_recording_are_guesses_even_with_the_clip(
     assert who(draft) == [(speaker, "voice", 0.5) for speaker in guesses]
     draft = transcribed(make_study(tmp_path / "clip", "similar.ogg", voice="similar_voice.ogg"))
     assert who(draft) == [(speaker, "voice", 0.5) for speaker in guesses]
+
+
+def test_the_clip_and_the_guide_name_the_voices_together() -> None:
+    # (voice, confidence) each: agreeing namings are surer together, a guess changes nothing,
+    # and two sure namings that disagree leave a guess
+    assert _combined((1, 0.608), (1, 0.78)) == (1, 0.846)
+    assert _combined((0, 0.9), (1, 0.5)) == (0, 0.9)
+    assert _combined((0, 1.0), (1, 1.0)) == (0, 0.5)
 
 
 def test_a_stereo_mix_is_not_taken_for_one_speaker_per_channel() -> None:
