@@ -247,8 +247,8 @@ def _combined(*namings: tuple[int, float]) -> tuple[int, float]:
     for voice, sure in namings:
         first = min(max(sure if voice == 0 else 1 - sure, 1e-6), 1 - 1e-6)
         odds *= first / (1 - first)
-    first = odds / (1 + odds)
-    return (0, round(first, 3)) if first >= 0.5 else (1, round(1 - first, 3))
+    first = round(odds / (1 + odds), 3)
+    return (0, first) if first >= 0.5 else (1, round(1 - first, 3))
 
 
 def _asks_questions(texts: Sequence[Sequence[str]], durations: Sequence[float], guide: InterviewGuide) -> tuple[int, float]:
