@@ -3,7 +3,7 @@ user runs it (a process), exits with the code DESIGN.md gives; the other respond
 their hashes; and no marker planted in the hostile input reaches out/ (its logs included) or
 Prefect's database.
 
-    outcome = assert_contained(root, "run", code=REJECTED, others=("R01", "R03"), markers=SECRETS)
+    outcome = assert_contained(root, "run", code=REJECTED, others=("R01", "R03"), markers=[NAME, SENTENCE])
     assert outcome.errors == ["consent.csv row 3, column ...: ..."]
 """
 
@@ -44,8 +44,10 @@ def personal_data(root: Path, of: Iterable[str] | None = None) -> list[str]:
         rows = [row for row in csv.DictReader(handle) if wanted is None or row["respondent_id"] in wanted]
     return [row[column] for row in rows for column in PERSONAL if row.get(column)]
 
-# The command line as a user starts it, in a fresh interpreter that reports its own peak memory
-# (VmHWM: ru_maxrss of a child would keep the forking parent's peak across exec).
+
+# The command line as a user starts it (the console script's entry point), in a fresh interpreter
+# that reports its own peak memory (VmHWM: ru_maxrss of a child would keep the forking parent's peak
+# across exec).
 _CLI = """
 import atexit, os, sys
 def _peak():
@@ -53,7 +55,7 @@ def _peak():
         report.write(next(line.split()[1] for line in status if line.startswith('VmHWM:')))
 atexit.register(_peak)
 exec(os.environ.get('CONTAINED_INJECT', ''))
-from flows.cli import main
+from flows.launch import main
 main()
 """
 
