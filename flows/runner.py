@@ -26,7 +26,9 @@ import socket
 import struct
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from flows.session import LOGGER
@@ -146,9 +148,10 @@ def _receive(connection: socket.socket) -> tuple[dict[str, Any], list[int]]:
     return request, fds
 
 
-def stale(started: float) -> bool:
-    """Whether a module this process imported was changed (an upgrade, an edit) after it started."""
-    for module in list(sys.modules.values()):
+def stale(started: float, modules: Iterable[ModuleType] | None = None) -> bool:
+    """Whether a module this process imported (`modules`: all) was changed (an upgrade, an edit) or
+    removed after it started."""
+    for module in list(sys.modules.values() if modules is None else modules):
         filename = getattr(module, "__file__", None)
         if not filename:
             continue

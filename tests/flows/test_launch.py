@@ -45,14 +45,15 @@ def test_the_entry_point_loads_neither_typer_nor_prefect_before_it_knows_it_must
     assert result.stdout.strip() == "[]"
 
 
-def test_the_runner_sees_a_module_changed_after_it_started(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_runner_sees_a_module_changed_or_removed_after_it_started(tmp_path: Path) -> None:
     source = tmp_path / "edited.py"
     source.write_text("x = 1\n", encoding="utf-8")
     os.utime(source, (time.time() - 60, time.time() - 60))
     module = types.ModuleType("edited")
     module.__file__ = str(source)
-    monkeypatch.setitem(sys.modules, "edited", module)
     started = time.time()
-    assert runner.stale(started) is False
+    assert runner.stale(started, [module, types.ModuleType("built_in_without_a_file")]) is False
     os.utime(source, (started + 5, started + 5))
-    assert runner.stale(started) is True
+    assert runner.stale(started, [module]) is True
+    source.unlink()
+    assert runner.stale(started, [module]) is True
