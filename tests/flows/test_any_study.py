@@ -8,7 +8,6 @@ approved transcripts and CSV codings; every stage runs without Prefect (`run_pla
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
