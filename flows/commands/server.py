@@ -14,7 +14,7 @@ from flows.session import open_and_check, out
 from flows.settings import running
 
 server_app = typer.Typer(
-    help="Keep the study's own Prefect server running in the background (faster commands, run history, UI).",
+    help="Keep the study's own Prefect server and warm runner in the background (faster run and aggregate, run history).",
     no_args_is_help=True,
 )
 app.add_typer(server_app, name="server")
@@ -28,7 +28,7 @@ def start(
         float, typer.Option("--idle-minutes", help="Stop the server after this long without a command.")
     ] = 30.0,
 ) -> None:
-    """Start the study's Prefect server (or say where it already runs)."""
+    """Start the study's Prefect server and its warm runner (or say where they run)."""
     study = open_and_check(study_dir)
     server, started = background.start(study.root, idle_minutes)
     verb = "started" if started else "already running"
@@ -45,7 +45,7 @@ def _runner_line(study_root: Path) -> str:
 @server_app.command("stop")
 @fail_cleanly
 def stop(study_dir: StudyOption = ".") -> None:  # type: ignore[assignment]
-    """Stop the study's Prefect server."""
+    """Stop the study's Prefect server and its warm runner."""
     study = open_and_check(study_dir)
     out.print("Prefect server stopped" if background.stop(study.root) else "no Prefect server was running", highlight=False)
 
