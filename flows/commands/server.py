@@ -10,7 +10,7 @@ import typer
 
 from flows import server as background
 from flows.app import StudyOption, app, fail_cleanly
-from flows.session import open_and_check, out
+from flows.session import err, open_and_check, out
 from flows.settings import running
 
 server_app = typer.Typer(
@@ -30,7 +30,8 @@ def start(
 ) -> None:
     """Start the study's Prefect server and its warm runner (or say where they run)."""
     study = open_and_check(study_dir)
-    server, started = background.start(study.root, idle_minutes)
+    with err.status("starting the study's Prefect server and its warm runner (up to a minute) ..."):
+        server, started = background.start(study.root, idle_minutes)
     verb = "started" if started else "already running"
     out.print(f"Prefect server {verb} at {server.url} (stops after {server.idle_minutes:g} idle minutes)", highlight=False)
     out.print(_runner_line(study.root), highlight=False)
