@@ -50,6 +50,8 @@ def preload() -> None:
     import tasks.axial_coding.work  # noqa: F401
     import tasks.open_coding.word  # noqa: F401
     import tasks.selective_coding.work  # noqa: F401
+    # Not torch (Resemblyzer's): preloaded here, a handed-over transcription of the 3-minute
+    # benchmark ran 4 s slower (bench_transcription_cli.py: 21.5 s against 17.1 s).
 
 
 def serve(study_root: Path) -> int:
