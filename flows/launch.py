@@ -21,7 +21,8 @@ from typing import BinaryIO
 from tasks.core.catalog.paths import Catalog
 
 WARM = ("run", "aggregate")  # the commands that start a flow
-HEADER = struct.Struct("!I")  # as flows/runner.py
+HEADER = struct.Struct("!I")  # the request's length, sent with the caller's three streams
+STREAMS = (0, 1, 2)  # stdin, stdout, stderr
 FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
@@ -72,7 +73,7 @@ def study_folder(options: list[str]) -> str:
 
 def _send(connection: socket.socket, args: list[str]) -> None:
     request = json.dumps({"argv": ["interview-study", *args], "cwd": os.getcwd(), "env": dict(os.environ)}).encode()
-    socket.send_fds(connection, [HEADER.pack(len(request))], [0, 1, 2])
+    socket.send_fds(connection, [HEADER.pack(len(request))], list(STREAMS))
     connection.sendall(request)
 
 

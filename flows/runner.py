@@ -31,12 +31,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from flows.launch import HEADER, STREAMS
 from flows.session import LOGGER
 from tasks.core.catalog import Catalog
 
-HEADER = struct.Struct("!I")  # the request's length, sent with the three file descriptors
 MAX_REQUEST = 1 << 20
-STREAMS = 3  # stdin, stdout, stderr
 
 
 def preload() -> None:
@@ -130,8 +129,8 @@ def _same_user(connection: socket.socket) -> bool:
 
 
 def _receive(connection: socket.socket) -> tuple[dict[str, Any], list[int]]:
-    header, fds, _, _ = socket.recv_fds(connection, HEADER.size, STREAMS)
-    if len(fds) != STREAMS or len(header) != HEADER.size:
+    header, fds, _, _ = socket.recv_fds(connection, HEADER.size, len(STREAMS))
+    if len(fds) != len(STREAMS) or len(header) != HEADER.size:
         for fd in fds:
             os.close(fd)
         raise ValueError("a request without its three streams")
@@ -183,7 +182,7 @@ def _child(connection: socket.socket, fds: list[int], request: dict[str, Any]) -
         os.setsid()  # a `server stop` while this runs lets the command finish
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
-        for target, fd in enumerate(fds):
+        for target, fd in zip(STREAMS, fds, strict=True):
             os.dup2(fd, target)
         os.chdir(request["cwd"])
         os.environ.clear()
